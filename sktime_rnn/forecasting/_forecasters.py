@@ -1,0 +1,276 @@
+"""The public forecasters: one per cell family, plus one for any registered cell."""
+
+from __future__ import annotations
+
+__all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster", "RecurrentForecaster"]
+
+from sktime_rnn.forecasting._base import BaseRecurrentForecaster
+
+_PARAMETERS = """\
+    Parameters
+    ----------
+    window_length : int, default=24
+        L, past observations the network reads for each forecast.
+    window_norm : {{"standard", "mean", None}}, default="standard"
+        Reversible per-window normalisation of the target: each window is
+        standardised by its own mean and standard deviation ("standard") or
+        only centred ("mean") before the network reads it, and the forecast is
+        transformed back. The network then learns shapes rather than levels
+        and follows trends past the range seen in training. None: only the
+        global scaling fitted on the training data, better where ``y`` is
+        driven by ``X`` rather than by its own past.
+    hidden_size : int, default=32
+        Hidden units per recurrent layer (and direction).
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    dropout : float in [0, 1), default=0.0
+        Dropout between stacked layers.
+    cell : str or None, default=None
+        Recurrent cell; None takes this class's default. {cells}
+    bidirectional : bool, default=False
+        Read the observed window in both directions. The encoder only sees
+        values up to the cutoff, so this never looks into the forecast period.
+    skip_connections : bool, default=False
+        Residual connections around every recurrent layer (with a learned
+        projection where the sizes differ).
+    init : {{"orthogonal", "xavier", "default"}}, default="orthogonal"
+        Weight initialisation: orthogonal recurrent weights and Xavier input
+        weights, Xavier for both, or PyTorch's own.
+    forget_bias : float or None, default=1.0
+        Initial forget-gate bias of cells with a forget gate (exactly this value
+        is what the gate sees); None keeps the initialisation's bias.
+    truncation_length : int or None, default=None
+        Truncated back-propagation through time: gradients flow back at most
+        this many steps of the window. None: full BPTT over the window.
+    clip_grad_norm : float or None, default=1.0
+        Rescale the gradient whenever its global L2 norm exceeds this.
+    clip_grad_value : float or None, default=None
+        Clamp every gradient component to +-this.
+    loss : {{"mse", "mae", "huber"}}, default="mse"
+        Training loss, on the scaled target.
+    optimizer : {{"adam", "adamw", "sgd"}}, default="adam"
+        Optimiser.
+    lr : float, default=0.005
+        Learning rate.
+    max_epochs : int, default=100
+        Passes over all training windows in ``fit``.
+    batch_size : int, default=32
+        Windows per optimiser step.
+    update_epochs : int, default=1
+        Fine-tuning epochs run by ``update(..., update_params=True)`` on the
+        windows whose targets lie in the new data; 0 only moves the context.
+    on_nonfinite : {{"warn", "raise"}}, default="warn"
+        If the loss becomes NaN/inf, the weights from the start of that epoch
+        are restored, then training stops with a warning ("warn") or raises
+        ``TrainingDivergedError`` ("raise").
+    random_state : int, RandomState instance or None, default=None
+        Seed of weight initialisation, shuffling and dropout. The same seed
+        gives identical forecasts on the CPU.
+    device : str, default="cpu"
+        "cpu", "cuda", "cuda:N" or "auto" (CUDA if available).
+    num_threads : int or None, default=None
+        Torch intra-op threads during fit and predict; None leaves torch's setting.
+    verbose : bool, default=False
+        Show a progress bar over epochs.
+
+    Attributes
+    ----------
+    network_ : torch.nn.Module
+        The trained network.
+    history_ : sktime_rnn.training.TrainingHistory
+        Loss per epoch, gradient norm and clipping per step, gradient-flow profile.
+
+    Notes
+    -----
+    The target (and ``X``) are standardised with statistics of the training
+    data and forecasts are transformed back. The network reads the last
+    ``window_length`` values of ``y`` and ``X`` and predicts all horizon steps of
+    ``fh`` at once (direct strategy), seeing ``X`` at those steps too, so ``fh``
+    is needed in ``fit`` and ``X`` is needed at the forecast times in
+    ``predict`` when it was passed to ``fit``."""
+
+
+def _with_parameters(cls):
+    cells = "any registered cell" if cls._cells is None else list(cls._cells)
+    cls.__doc__ = cls.__doc__.replace(
+        "    {parameters}", _PARAMETERS.format(cells=f"Allowed: {cells}.")
+    )
+    return cls
+
+
+_TEST_PARAMS = [
+    {
+        "window_length": 3,
+        "hidden_size": 4,
+        "max_epochs": 2,
+        "batch_size": 8,
+        "random_state": 0,
+    },
+    {
+        "window_length": 5,
+        "hidden_size": 3,
+        "num_layers": 2,
+        "dropout": 0.1,
+        "skip_connections": True,
+        "truncation_length": 2,
+        "clip_grad_norm": 0.5,
+        "clip_grad_value": 1.0,
+        "init": "xavier",
+        "loss": "huber",
+        "window_norm": "mean",
+        "max_epochs": 1,
+        "update_epochs": 0,
+        "random_state": 1,
+    },
+    {
+        "window_length": 4,
+        "hidden_size": 2,
+        "bidirectional": True,
+        "init": "default",
+        "forget_bias": None,
+        "window_norm": None,
+        "optimizer": "adamw",
+        "loss": "mae",
+        "max_epochs": 1,
+        "num_threads": 1,
+        "random_state": 2,
+    },
+]
+
+
+@_with_parameters
+class RecurrentForecaster(BaseRecurrentForecaster):
+    """Forecaster with any registered recurrent cell, including plugin cells.
+
+    {parameters}
+
+    See Also
+    --------
+    LSTMForecaster, GRUForecaster, RNNForecaster
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime_rnn.forecasting import RecurrentForecaster
+    >>> y = load_airline()
+    >>> forecaster = RecurrentForecaster(cell="gru", window_length=12, max_epochs=2)
+    >>> forecaster.fit(y, fh=[1, 2, 3])
+    RecurrentForecaster(...)
+    >>> forecaster.predict().shape
+    (3,)
+    """
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Return small, fast parameter sets for sktime's conformance suite."""
+        return [{**params, "cell": "lstm_no_forget"} for params in _TEST_PARAMS[:2]]
+
+
+@_with_parameters
+class LSTMForecaster(BaseRecurrentForecaster):
+    """Long short-term memory forecaster, with or without forget gate.
+
+    ``cell="lstm"`` is the LSTM with forget gate (PyTorch's fused ``nn.LSTM``);
+    ``cell="lstm_no_forget"`` the original 1997 LSTM, whose cell state only
+    accumulates.
+
+    {parameters}
+
+    See Also
+    --------
+    GRUForecaster, RNNForecaster, RecurrentForecaster
+
+    References
+    ----------
+    .. [1] Hochreiter, S. and Schmidhuber, J. (1997). Long short-term memory.
+       Neural Computation 9(8).
+    .. [2] Gers, F., Schmidhuber, J. and Cummins, F. (2000). Learning to forget:
+       continual prediction with LSTM. Neural Computation 12(10).
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime_rnn.forecasting import LSTMForecaster
+    >>> y = load_airline()
+    >>> forecaster = LSTMForecaster(window_length=12, max_epochs=2, random_state=0)
+    >>> forecaster.fit(y, fh=[1, 2, 3])
+    LSTMForecaster(...)
+    >>> forecaster.predict().shape
+    (3,)
+    """
+
+    _cells = ("lstm", "lstm_no_forget")
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Return small, fast parameter sets for sktime's conformance suite."""
+        return [*_TEST_PARAMS, {**_TEST_PARAMS[0], "cell": "lstm_no_forget"}]
+
+
+@_with_parameters
+class GRUForecaster(BaseRecurrentForecaster):
+    """Gated recurrent unit forecaster.
+
+    {parameters}
+
+    See Also
+    --------
+    LSTMForecaster, RNNForecaster, RecurrentForecaster
+
+    References
+    ----------
+    .. [1] Cho, K. et al. (2014). Learning phrase representations using RNN
+       encoder-decoder for statistical machine translation. EMNLP.
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime_rnn.forecasting import GRUForecaster
+    >>> y = load_airline()
+    >>> forecaster = GRUForecaster(window_length=12, max_epochs=2, random_state=0)
+    >>> forecaster.fit(y, fh=[1, 2, 3])
+    GRUForecaster(...)
+    >>> forecaster.predict().shape
+    (3,)
+    """
+
+    _cells = ("gru",)
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Return small, fast parameter sets for sktime's conformance suite."""
+        return list(_TEST_PARAMS)
+
+
+@_with_parameters
+class RNNForecaster(BaseRecurrentForecaster):
+    """Elman recurrent network forecaster, with tanh or ReLU units.
+
+    {parameters}
+
+    See Also
+    --------
+    LSTMForecaster, GRUForecaster, RecurrentForecaster
+
+    References
+    ----------
+    .. [1] Elman, J. L. (1990). Finding structure in time. Cognitive Science 14(2).
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime_rnn.forecasting import RNNForecaster
+    >>> y = load_airline()
+    >>> forecaster = RNNForecaster(window_length=12, max_epochs=2, random_state=0)
+    >>> forecaster.fit(y, fh=[1, 2, 3])
+    RNNForecaster(...)
+    >>> forecaster.predict().shape
+    (3,)
+    """
+
+    _cells = ("rnn_tanh", "rnn_relu")
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Return small, fast parameter sets for sktime's conformance suite."""
+        return [*_TEST_PARAMS, {**_TEST_PARAMS[0], "cell": "rnn_relu"}]

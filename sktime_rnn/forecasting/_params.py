@@ -1,0 +1,139 @@
+"""Allowed hyper-parameter values, declared in one table and checked in one place."""
+
+from __future__ import annotations
+
+__all__ = ["check_params"]
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from sktime_rnn.networks.init import INIT_SCHEMES
+from sktime_rnn.networks.model import WINDOW_NORMS
+from sktime_rnn.training.trainer import LOSSES, OPTIMIZERS
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number of ``kind`` in ``[low, high]`` (or open at either end)."""
+
+    kind: type  # numbers.Integral or numbers.Real
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    optional: bool = False
+
+    def describe(self) -> str:
+        kind = "an int" if self.kind is numbers.Integral else "a float"
+        low = "(" if self.low_open else "["
+        high = ")" if self.high_open else "]"
+        lo = "-inf" if self.low is None else self.low
+        hi = "inf" if self.high is None else self.high
+        text = f"{kind} in {low}{lo}, {hi}{high}"
+        return text + " or None" if self.optional else text
+
+    def accepts(self, value) -> bool:
+        if value is None:
+            return self.optional
+        if isinstance(value, bool | np.bool_) or not isinstance(value, self.kind):
+            return False
+        if self.low is not None and (
+            value < self.low or (self.low_open and value == self.low)
+        ):
+            return False
+        if self.high is not None and (
+            value > self.high or (self.high_open and value == self.high)
+        ):
+            return False
+        return bool(np.isfinite(value))
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of a fixed set of values."""
+
+    values: tuple
+
+    def describe(self) -> str:
+        return f"one of {list(self.values)}"
+
+    def accepts(self, value) -> bool:
+        return any(
+            value is v or (type(value) is type(v) and value == v) for v in self.values
+        )
+
+
+POSITIVE_INT = Number(numbers.Integral, low=1)
+POSITIVE_FLOAT = Number(numbers.Real, low=0, low_open=True)
+
+PARAM_RULES = {
+    "window_length": POSITIVE_INT,
+    "window_norm": OneOf(WINDOW_NORMS),
+    "hidden_size": POSITIVE_INT,
+    "num_layers": POSITIVE_INT,
+    "dropout": Number(numbers.Real, low=0, high=1, high_open=True),
+    "bidirectional": OneOf((True, False)),
+    "skip_connections": OneOf((True, False)),
+    "init": OneOf(INIT_SCHEMES),
+    "forget_bias": Number(numbers.Real, optional=True),
+    "truncation_length": Number(numbers.Integral, low=1, optional=True),
+    "clip_grad_norm": Number(numbers.Real, low=0, low_open=True, optional=True),
+    "clip_grad_value": Number(numbers.Real, low=0, low_open=True, optional=True),
+    "loss": OneOf(tuple(LOSSES)),
+    "optimizer": OneOf(tuple(OPTIMIZERS)),
+    "lr": POSITIVE_FLOAT,
+    "max_epochs": POSITIVE_INT,
+    "batch_size": POSITIVE_INT,
+    "update_epochs": Number(numbers.Integral, low=0),
+    "on_nonfinite": OneOf(("warn", "raise")),
+    "num_threads": Number(numbers.Integral, low=1, optional=True),
+    "verbose": OneOf((True, False)),
+}
+
+
+def check_params(estimator) -> None:
+    """Check every hyper-parameter of ``estimator`` against :data:`PARAM_RULES`.
+
+    Also checks the rules that tie parameters together.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, what is allowed and what was given; all broken
+        rules are listed at once.
+    """
+    problems = []
+    for name, rule in PARAM_RULES.items():
+        value = getattr(estimator, name)
+        if not rule.accepts(value):
+            problems.append(f"{name} must be {rule.describe()}, got {value!r}")
+    if not problems:
+        problems += _check_combinations(estimator)
+    if problems:
+        raise ValueError(
+            f"invalid hyper-parameters for {type(estimator).__name__}: "
+            + "; ".join(problems)
+        )
+
+
+def _check_combinations(estimator) -> list[str]:
+    problems = []
+    truncation = estimator.truncation_length
+    if truncation is not None and truncation > estimator.window_length:
+        problems.append(
+            f"truncation_length must be at most window_length="
+            f"{estimator.window_length} (or None for full BPTT), got {truncation}"
+        )
+    if truncation is not None and estimator.bidirectional:
+        problems.append(
+            "truncation_length must be None when bidirectional=True: the backward "
+            "direction reads the window from its end"
+        )
+    if not isinstance(estimator.device, str):
+        problems.append(
+            f"device must be a string such as 'cpu', 'cuda' or 'auto', "
+            f"got {estimator.device!r}"
+        )
+    return problems

@@ -1,0 +1,136 @@
+"""Gradient diagnostics: what happened to the gradients while a network trained."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXPLOSION_FACTOR",
+    "VANISHING_RATIO",
+    "GradientWarning",
+    "TrainingHistory",
+    "find_exploding_steps",
+    "gradient_flow_profile",
+    "vanishing_ratio",
+]
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import Tensor, nn
+
+EXPLOSION_FACTOR = 100.0
+"""A step's gradient norm this many times its trailing median counts as exploded."""
+
+VANISHING_RATIO = 1e-4
+"""Gradient reaching the oldest steps below this share of the newest: vanished."""
+
+_TRAILING_STEPS = 50
+
+
+class GradientWarning(UserWarning):
+    """Gradients exploded or vanished during training."""
+
+
+@dataclass
+class TrainingHistory:
+    """What a fit recorded, step by step and epoch by epoch.
+
+    Attributes
+    ----------
+    grad_norms : list of float
+        Global L2 norm of the gradient at every optimiser step, before clipping.
+    clipped : list of bool
+        Whether clipping changed the gradient at that step.
+    epoch_losses : list of float
+        Mean training loss of every epoch.
+    stopped_early : str or None
+        Why training stopped before ``max_epochs``, if it did.
+    gradient_flow : numpy.ndarray or None
+        Gradient-flow profile of the trained network on the first training
+        windows, see :func:`gradient_flow_profile`.
+    """
+
+    grad_norms: list[float] = field(default_factory=list)
+    clipped: list[bool] = field(default_factory=list)
+    epoch_losses: list[float] = field(default_factory=list)
+    stopped_early: str | None = None
+    gradient_flow: np.ndarray | None = None
+
+    @property
+    def clipped_share(self) -> float:
+        """Share of optimiser steps whose gradient was clipped."""
+        return float(np.mean(self.clipped)) if self.clipped else 0.0
+
+
+def find_exploding_steps(grad_norms, factor: float = EXPLOSION_FACTOR) -> np.ndarray:
+    """Find steps whose gradient norm is non-finite or ``factor`` x its trailing median.
+
+    Examples
+    --------
+    >>> find_exploding_steps([1.0, 1.1, 0.9, 1.0, 1.2, 500.0, 1.0]).tolist()
+    [5]
+    """
+    norms = pd.Series(np.asarray(grad_norms, dtype=float))
+    median = norms.rolling(_TRAILING_STEPS, min_periods=5).median().shift(1)
+    exploded = ~np.isfinite(norms) | (norms > factor * median)
+    return np.flatnonzero(exploded.to_numpy())
+
+
+def gradient_flow_profile(
+    network: nn.Module,
+    past: Tensor,
+    future_exog: Tensor,
+    target: Tensor,
+    loss_fn: nn.Module,
+) -> np.ndarray:
+    """Norm of the loss gradient with respect to the input at every window step.
+
+    The fused recurrent kernels do not expose the hidden states h_t as nodes of
+    the autograd graph, so the profile is taken at the inputs: dLoss/dx_t is
+    W_ih^T times the gradient reaching the gates at step t, so it carries the
+    decay of dLoss/dh_t back through time, and it is defined for every cell,
+    skip connections and bidirectional encoders alike.
+
+    Parameters
+    ----------
+    network : nn.Module
+        A forecasting network, called as ``network(past, future_exog)``.
+    past, future_exog, target : Tensor
+        One batch, as returned by :meth:`SlidingWindows.batch`.
+    loss_fn : nn.Module
+        The training loss.
+
+    Returns
+    -------
+    numpy.ndarray
+        (L,) mean over the batch of ||dLoss/dx_t||, oldest step first.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_rnn.networks import DirectForecastNetwork, RecurrentEncoder
+    >>> net = DirectForecastNetwork(RecurrentEncoder("lstm", 1, 4), 1, 2)
+    >>> profile = gradient_flow_profile(
+    ...     net, torch.randn(3, 6, 1), torch.zeros(3, 2, 0), torch.randn(3, 2, 1),
+    ...     torch.nn.MSELoss())
+    >>> profile.shape
+    (6,)
+    """
+    was_training = network.training
+    network.eval()
+    try:
+        past = past.detach().clone().requires_grad_(True)
+        with torch.enable_grad():
+            loss = loss_fn(network(past, future_exog), target)
+            (grad,) = torch.autograd.grad(loss, past)
+    finally:
+        network.train(was_training)
+    return grad.norm(dim=2).mean(dim=0).cpu().numpy()  # (L,)
+
+
+def vanishing_ratio(profile: np.ndarray) -> float:
+    """Gradient reaching the oldest tenth of the window over that of the newest."""
+    tenth = max(1, len(profile) // 10)
+    newest = float(profile[-tenth:].mean())
+    return float(profile[:tenth].mean()) / newest if newest > 0 else 0.0

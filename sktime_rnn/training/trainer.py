@@ -1,0 +1,217 @@
+"""The training loop: mini-batches of windows, clipping, diagnostics, rollback."""
+
+from __future__ import annotations
+
+__all__ = ["LOSSES", "OPTIMIZERS", "Trainer", "TrainingDivergedError"]
+
+import copy
+import math
+import warnings
+
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from sktime_rnn.training.diagnostics import (
+    VANISHING_RATIO,
+    GradientWarning,
+    TrainingHistory,
+    find_exploding_steps,
+    gradient_flow_profile,
+    vanishing_ratio,
+)
+from sktime_rnn.training.windows import SlidingWindows
+
+LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+}
+_PROFILE_BATCH = 256
+
+
+class TrainingDivergedError(RuntimeError):
+    """The loss became NaN or infinite and ``on_nonfinite="raise"`` was asked for."""
+
+
+class Trainer:
+    """Train a forecasting network on sliding windows.
+
+    Parameters
+    ----------
+    max_epochs : int
+        Passes over all training windows.
+    batch_size : int
+        Windows per optimiser step.
+    lr : float
+        Learning rate.
+    optimizer : {"adam", "adamw", "sgd"}
+        Optimiser.
+    loss : {"mse", "mae", "huber"}
+        Training loss on the scaled targets.
+    clip_grad_norm : float or None
+        Rescale the gradient whenever its global L2 norm exceeds this.
+    clip_grad_value : float or None
+        Clamp every gradient component to +-this.
+    truncation_length : int or None
+        Truncated BPTT length, see :meth:`RecurrentEncoder.forward`.
+    on_nonfinite : {"warn", "raise"}
+        On a NaN/inf loss the weights from the start of the epoch are restored;
+        then "warn" stops training with a warning, "raise" raises
+        :class:`TrainingDivergedError`.
+    device : torch.device
+        Where the network and data live during training.
+    verbose : bool
+        Show a progress bar over epochs.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_rnn.networks import DirectForecastNetwork, RecurrentEncoder
+    >>> from sktime_rnn.training.windows import SlidingWindows
+    >>> windows = SlidingWindows(torch.randn(50, 1), 8, [1, 2], n_targets=1)
+    >>> net = DirectForecastNetwork(RecurrentEncoder("gru", 1, 4), 1, 2)
+    >>> history = Trainer(max_epochs=2, batch_size=16, lr=0.01).fit(net, windows)
+    >>> len(history.epoch_losses), len(history.grad_norms)
+    (2, 6)
+    """
+
+    def __init__(
+        self,
+        max_epochs: int,
+        batch_size: int,
+        lr: float,
+        optimizer: str = "adam",
+        loss: str = "mse",
+        clip_grad_norm: float | None = None,
+        clip_grad_value: float | None = None,
+        truncation_length: int | None = None,
+        on_nonfinite: str = "warn",
+        device: torch.device | str = "cpu",
+        verbose: bool = False,
+    ):
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.loss_fn = LOSSES[loss]()
+        self.clip_grad_norm = clip_grad_norm
+        self.clip_grad_value = clip_grad_value
+        self.truncation_length = truncation_length
+        self.on_nonfinite = on_nonfinite
+        self.device = torch.device(device)
+        self.verbose = verbose
+
+    def make_optimizer(self, network: nn.Module) -> torch.optim.Optimizer:
+        """Create the optimiser over ``network``'s parameters."""
+        return OPTIMIZERS[self.optimizer](network.parameters(), lr=self.lr)
+
+    def train_step(self, network, optimizer, batch) -> tuple[Tensor, Tensor]:
+        """One optimiser step: forward, loss, zero_grad, backward, clip, step.
+
+        Returns the loss, the pre-clip gradient norm and whether it was clipped.
+        """
+        past, future_exog, target = batch
+        prediction = network(past, future_exog, self.truncation_length)
+        loss = self.loss_fn(prediction, target)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm, clipped = self._clip(network)
+        optimizer.step()
+        return loss.detach(), grad_norm, clipped
+
+    def _clip(self, network: nn.Module) -> tuple[Tensor, bool]:
+        """Clip in place; return the pre-clip global norm and whether it clipped."""
+        params = [p for p in network.parameters() if p.grad is not None]
+        max_norm = self.clip_grad_norm or math.inf
+        # with max_norm=inf this only measures: the scale factor is clamped to 1
+        grad_norm = nn.utils.clip_grad_norm_(params, max_norm)
+        clipped = bool(grad_norm > max_norm)
+        if self.clip_grad_value:
+            largest = max(float(p.grad.abs().max()) for p in params)
+            clipped = clipped or largest > self.clip_grad_value
+            nn.utils.clip_grad_value_(params, self.clip_grad_value)
+        return grad_norm, clipped
+
+    def run_epoch(self, network, optimizer, windows, history) -> bool:
+        """One pass over shuffled windows; False if the loss became non-finite."""
+        order = torch.randperm(len(windows))
+        total = torch.zeros((), device=self.device)
+        for start in range(0, len(windows), self.batch_size):
+            batch = windows.batch(order[start : start + self.batch_size])
+            loss, grad_norm, clipped = self.train_step(network, optimizer, batch)
+            if not torch.isfinite(loss):
+                return False
+            history.grad_norms.append(float(grad_norm))
+            history.clipped.append(clipped)
+            total += loss * len(batch[0])
+        history.epoch_losses.append(float(total) / len(windows))
+        return True
+
+    def fit(
+        self,
+        network: nn.Module,
+        windows: SlidingWindows,
+        optimizer: torch.optim.Optimizer | None = None,
+        history: TrainingHistory | None = None,
+    ) -> TrainingHistory:
+        """Train ``network`` in place for ``max_epochs`` epochs and diagnose.
+
+        Pass the ``optimizer`` and ``history`` of an earlier fit to continue it.
+        """
+        optimizer = optimizer or self.make_optimizer(network)
+        history = history or TrainingHistory()
+        network.train()
+        epochs = tqdm(
+            range(self.max_epochs), disable=not self.verbose, desc="epochs", leave=False
+        )
+        for epoch in epochs:
+            good_state = copy.deepcopy(network.state_dict())
+            good_optimizer = copy.deepcopy(optimizer.state_dict())
+            if not self.run_epoch(network, optimizer, windows, history):
+                network.load_state_dict(good_state)
+                optimizer.load_state_dict(good_optimizer)
+                self._diverged(epoch, history)
+                break
+            if self.verbose:
+                epochs.set_postfix(loss=f"{history.epoch_losses[-1]:.4g}")
+        network.eval()
+        self._warn_about_gradients(network, windows, history)
+        return history
+
+    def _diverged(self, epoch: int, history: TrainingHistory) -> None:
+        message = (
+            f"the training loss became NaN or infinite in epoch {epoch + 1}; the "
+            f"weights from the start of that epoch were restored. Lower lr "
+            f"(now {self.lr}) or set clip_grad_norm (now {self.clip_grad_norm})."
+        )
+        history.stopped_early = "non-finite loss"
+        if self.on_nonfinite == "raise":
+            raise TrainingDivergedError(message)
+        warnings.warn(message + " Training stopped.", GradientWarning, stacklevel=4)
+
+    def _warn_about_gradients(self, network, windows, history) -> None:
+        exploded = find_exploding_steps(history.grad_norms)
+        if len(exploded):
+            warnings.warn(
+                f"gradients exploded at {len(exploded)} of {len(history.grad_norms)} "
+                f"optimiser steps (first at step {exploded[0]}): their norm was "
+                "non-finite or over 100x its trailing median. Set clip_grad_norm, "
+                "lower lr, or see get_fitted_params()['grad_norms'].",
+                GradientWarning,
+                stacklevel=4,
+            )
+        batch = windows.batch(torch.arange(min(len(windows), _PROFILE_BATCH)))
+        profile = gradient_flow_profile(network, *batch, self.loss_fn)
+        history.gradient_flow = profile
+        ratio = vanishing_ratio(profile)
+        if profile.shape[0] > 1 and ratio < VANISHING_RATIO:
+            warnings.warn(
+                f"gradients vanish over the window: the oldest steps receive "
+                f"{ratio:.1e} of the gradient of the newest ones, so they barely "
+                "influence training. Try cell='lstm' with forget_bias=1.0, "
+                "init='orthogonal', skip_connections=True or a shorter window_length.",
+                GradientWarning,
+                stacklevel=4,
+            )
