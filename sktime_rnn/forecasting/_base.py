@@ -13,8 +13,9 @@ from sktime.forecasting.base import BaseForecaster
 from sktime_rnn.forecasting._data import check_finite, check_same_columns, rows_at
 from sktime_rnn.forecasting._params import check_params
 from sktime_rnn.networks import DirectForecastNetwork, RecurrentEncoder, get_cell
-from sktime_rnn.training import SlidingWindows, Trainer
+from sktime_rnn.training import SlidingWindows, Trainer, TrainingHistory
 from sktime_rnn.training.runtime import draw_seed, resolve_device, torch_runtime
+from sktime_rnn.training.streams import SeriesStreams
 
 
 class BaseRecurrentForecaster(BaseForecaster):
@@ -59,6 +60,7 @@ class BaseRecurrentForecaster(BaseForecaster):
         init="orthogonal",
         forget_bias=1.0,
         truncation_length=None,
+        stateful=False,
         clip_grad_norm=1.0,
         clip_grad_value=None,
         loss="mse",
@@ -84,6 +86,7 @@ class BaseRecurrentForecaster(BaseForecaster):
         self.init = init
         self.forget_bias = forget_bias
         self.truncation_length = truncation_length
+        self.stateful = stateful
         self.clip_grad_norm = clip_grad_norm
         self.clip_grad_value = clip_grad_value
         self.loss = loss
@@ -124,23 +127,24 @@ class BaseRecurrentForecaster(BaseForecaster):
 
         with self._runtime(self.random_state):
             self.network_ = self._build_network().to(self._device)
-            trainer = self._trainer()
-            self._optimizer = trainer.make_optimizer(self.network_)
-            self.history_ = trainer.fit(
-                self.network_, self._windows(series), self._optimizer
-            )
-        self._context = series[-self._context_length :]
+            self._optimizer = self._trainer().make_optimizer(self.network_)
+            self.history_ = TrainingHistory()
+            self._train(series, self.max_epochs)
+        self._remember(series, new_rows=len(series), retrained=True)
         return self
 
     # -------------------------------------------------------------- predict
     def _predict(self, fh, X=None):
-        future_exog = self._future_exog(fh, X)  # (S, K)
-        past = torch.as_tensor(self._context[-self.window_length :])
+        future_exog = self._future_exog(fh, X).unsqueeze(0).to(self._device)
         with self._runtime(None), torch.inference_mode():
-            forecast = self.network_(
-                past.unsqueeze(0).to(self._device),  # (1, L, C+K)
-                future_exog.unsqueeze(0).to(self._device),  # (1, S, K)
-            )  # (1, S, C)
+            if self.stateful:
+                forecast = self.network_.forecast_from(self._features, future_exog)
+            else:
+                past = torch.as_tensor(self._context[-self.window_length :])
+                forecast = self.network_(
+                    past.unsqueeze(0).to(self._device), future_exog
+                )
+            # (1, S, C)
         # scale by the standard deviation itself, not sklearn's scale_ (which is
         # 1 for constant columns), so a constant training series forecasts itself
         values = forecast[0].cpu().double().numpy() * np.sqrt(self._y_scaler.var_)
@@ -153,24 +157,20 @@ class BaseRecurrentForecaster(BaseForecaster):
         """Append ``y`` (and ``X``) to the context the next forecast starts from.
 
         With ``update_params=True`` and ``update_epochs > 0``, the network is
-        also fine-tuned for ``update_epochs`` epochs on the training windows
-        whose targets lie in the new data, continuing the optimiser of ``fit``.
-        The scaling fitted in ``fit`` is kept.
+        also fine-tuned for ``update_epochs`` epochs, continuing the optimiser
+        of ``fit``: on the training windows whose targets lie in the new data,
+        or, if ``stateful``, on the whole history streamed again (after which
+        the state is warmed up anew). The scaling fitted in ``fit`` is kept.
         """
         check_same_columns(y, self._y_columns, "y")
         check_finite(y, "y")
         X = self._exog_at(X, y.index, "update")
         extended = np.concatenate([self._context, self._scaled(y, X)])
-        if update_params and self.update_epochs > 0:
+        retrain = update_params and self.update_epochs > 0
+        if retrain:
             with self._runtime(self.random_state):
-                trainer = self._trainer(max_epochs=self.update_epochs)
-                trainer.fit(
-                    self.network_,
-                    self._windows(extended),
-                    self._optimizer,
-                    self.history_,
-                )
-        self._context = extended[-self._context_length :]
+                self._train(extended, self.update_epochs)
+        self._remember(extended, new_rows=len(y), retrained=retrain)
         return self
 
     def _get_fitted_params(self):
@@ -183,6 +183,40 @@ class BaseRecurrentForecaster(BaseForecaster):
         }
 
     # -------------------------------------------------------------- helpers
+    def _train(self, series: np.ndarray, epochs: int) -> None:
+        """Train ``network_`` on ``series`` for ``epochs``; record in ``history_``."""
+        windows = self._windows(series)
+        streams = None
+        if self.stateful:
+            streams = SeriesStreams(
+                windows.series,
+                self._steps,
+                len(self._y_columns),
+                n_streams=self.batch_size,
+                chunk_length=self.window_length,
+            )
+        self._trainer(epochs).fit(
+            self.network_, windows, self._optimizer, self.history_, streams
+        )
+
+    def _remember(self, series: np.ndarray, new_rows: int, retrained: bool) -> None:
+        """Keep what the next forecast (and update) starts from.
+
+        Window mode keeps the last window plus what an update's windows need.
+        Stateful mode keeps the whole history, to warm the state up anew after
+        the weights change, and the state after its last step.
+        """
+        if not self.stateful:
+            self._context = series[-self._context_length :]
+            return
+        self._context = series
+        start_state = None if retrained else self._hidden_state
+        rows = series if retrained else series[-new_rows:]
+        with self._runtime(None), torch.inference_mode():
+            inputs = torch.as_tensor(rows, device=self._device).unsqueeze(0)
+            output, self._hidden_state = self.network_.encoder(inputs, start_state)
+        self._features = output[:, -1]  # (1, H), the summary of all data seen
+
     @property
     def _context_length(self) -> int:
         """Rows kept after fit: the last window plus what an update needs."""

@@ -42,6 +42,14 @@ _PARAMETERS = """\
     truncation_length : int or None, default=None
         Truncated back-propagation through time: gradients flow back at most
         this many steps of the window. None: full BPTT over the window.
+    stateful : bool, default=False
+        Stateful training: the training series is read in time order, cut into
+        ``batch_size`` parallel streams read in chunks of ``window_length``
+        steps; the hidden state is carried (detached) from chunk to chunk and
+        reset at the start of each stream, and every step is a training
+        example. Forecasts start from the state warmed up over all data seen,
+        so the network can use more history than one window. Needs
+        ``window_norm=None`` and ``bidirectional=False``.
     clip_grad_norm : float or None, default=1.0
         Rescale the gradient whenever its global L2 norm exceeds this.
     clip_grad_value : float or None, default=None
@@ -134,6 +142,17 @@ _TEST_PARAMS = [
         "max_epochs": 1,
         "num_threads": 1,
         "random_state": 2,
+    },
+    {
+        "window_length": 4,
+        "window_norm": None,
+        "stateful": True,
+        "truncation_length": 2,
+        "hidden_size": 3,
+        "max_epochs": 2,
+        "batch_size": 4,
+        "update_epochs": 1,
+        "random_state": 3,
     },
 ]
 

@@ -79,6 +79,7 @@ PARAM_RULES = {
     "init": OneOf(INIT_SCHEMES),
     "forget_bias": Number(numbers.Real, optional=True),
     "truncation_length": Number(numbers.Integral, low=1, optional=True),
+    "stateful": OneOf((True, False)),
     "clip_grad_norm": Number(numbers.Real, low=0, low_open=True, optional=True),
     "clip_grad_value": Number(numbers.Real, low=0, low_open=True, optional=True),
     "loss": OneOf(tuple(LOSSES)),
@@ -130,6 +131,15 @@ def _check_combinations(estimator) -> list[str]:
         problems.append(
             "truncation_length must be None when bidirectional=True: the backward "
             "direction reads the window from its end"
+        )
+    if estimator.stateful and estimator.bidirectional:
+        problems.append(
+            "stateful=True needs bidirectional=False: a stream is read forwards only"
+        )
+    if estimator.stateful and estimator.window_norm is not None:
+        problems.append(
+            "stateful=True needs window_norm=None: a stream has no windows to "
+            f"normalise, got window_norm={estimator.window_norm!r}"
         )
     if not isinstance(estimator.device, str):
         problems.append(

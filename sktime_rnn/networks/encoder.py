@@ -13,7 +13,8 @@ from sktime_rnn.networks.init import initialize_recurrent_layer
 State = list  # one entry per layer: h (D, N, H), or (h, c) for LSTM-like cells
 
 
-def _detach(state):
+def detach_state(state):
+    """Detach one layer's state, ``h`` or ``(h, c)``, from the autograd graph."""
     if isinstance(state, tuple):
         return tuple(s.detach() for s in state)
     return state.detach()
@@ -153,7 +154,7 @@ class RecurrentEncoder(nn.Module):
         start = 0
         for length in _chunk_lengths(x.shape[1], truncation_length):
             if start > 0:
-                state = [_detach(s) for s in state]
+                state = [detach_state(s) for s in state]
             out, state = self._step_layers(x[:, start : start + length], state)
             outputs.append(out)
             start += length

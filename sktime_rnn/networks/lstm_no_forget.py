@@ -36,7 +36,12 @@ class LSTMNoForget(nn.Module):
         h_t = o_t \odot \tanh(c_t)
 
     The input projection of the whole sequence is one matrix product; only the
-    recurrent product runs step by step.
+    recurrent product runs step by step, in eager PyTorch. Measured on 2 CPU
+    cores, one thread, batch 64, 48 steps, H=64, forward plus backward: eager
+    15 ms; ``torch.jit.script`` of the loop 43 ms (and deprecated);
+    ``torch.compile`` 7 ms but after 46 s of compilation, which pays off only
+    beyond about 6,000 optimiser steps. Eager is kept; the fused ``nn.LSTM``
+    takes 2.7 ms for the same work.
 
     Parameters
     ----------

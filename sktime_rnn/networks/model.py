@@ -93,14 +93,73 @@ class DirectForecastNetwork(nn.Module):
         Tensor
             (N, S, C) forecasts in the scale the network was trained on.
         """
+        inputs, loc, scale = self.normalize(past)
+        forecast = self.forecast_normalized(inputs, future_exog, truncation_length)
+        return forecast * scale + loc  # (N, S, C)
+
+    def normalize(self, past: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """Normalise each window's targets; return inputs (N, L, C+K), loc, scale."""
         loc, scale = window_statistics(past, self.n_targets, self.window_norm)
-        if self.window_norm is not None:
-            normalized = (past[:, :, : self.n_targets] - loc) / scale
-            past = torch.cat([normalized, past[:, :, self.n_targets :]], dim=2)
-        output, _ = self.encoder(past, truncation_length=truncation_length)
-        features = self.encoder.summary(output)  # (N, D*H)
+        if self.window_norm is None:
+            return past, loc, scale
+        normalized = (past[:, :, : self.n_targets] - loc) / scale
+        return torch.cat([normalized, past[:, :, self.n_targets :]], dim=2), loc, scale
+
+    def forecast_normalized(
+        self,
+        inputs: Tensor,
+        future_exog: Tensor | None = None,
+        truncation_length: int | None = None,
+    ) -> Tensor:
+        """Encode normalised ``inputs`` (N, L, C+K); forecast (N, S, C), normalised."""
+        output, _ = self.encoder(inputs, truncation_length=truncation_length)
+        return self.forecast_from(self.encoder.summary(output), future_exog)
+
+    def forecast_from(self, features: Tensor, future_exog: Tensor | None) -> Tensor:
+        """Apply the head to encoder summaries (N, D*H) and ``future_exog`` (N, S, K).
+
+        Returns (N, S, C) forecasts, before any window de-normalisation.
+        """
         if self.n_exogenous:
             features = torch.cat([features, future_exog.flatten(1)], dim=1)
             # (N, D*H + S*K)
-        forecast = self.head(features).view(-1, self.n_steps, self.n_targets)
-        return forecast * scale + loc  # (N, S, C)
+        return self.head(features).view(-1, self.n_steps, self.n_targets)
+
+    def stream(
+        self,
+        inputs: Tensor,
+        future_exog: Tensor | None,
+        state: list | None = None,
+        truncation_length: int | None = None,
+    ) -> tuple[Tensor, list]:
+        """Forecast from every step of a stream, continuing from ``state``.
+
+        The stateful counterpart of :meth:`forward`: the encoder runs over
+        ``inputs`` from ``state`` (zeros if None) and the head forecasts the
+        next S steps from the output at every step.
+
+        Parameters
+        ----------
+        inputs : Tensor
+            (N, T, C+K) consecutive observations of N streams.
+        future_exog : Tensor or None
+            (N, T, S, K) exogenous values at the horizon steps of every step.
+        state : list or None
+            Encoder state to start from, as returned by an earlier call.
+        truncation_length : int or None
+            See :meth:`RecurrentEncoder.forward`.
+
+        Returns
+        -------
+        forecasts : Tensor
+            (N, T, S, C).
+        state : list
+            Encoder state after the last step.
+        """
+        if self.window_norm is not None or self.encoder.bidirectional:
+            raise ValueError("streaming needs window_norm=None and bidirectional=False")
+        output, state = self.encoder(inputs, state, truncation_length)  # (N, T, H)
+        n_streams, length = output.shape[:2]
+        flat_exog = None if future_exog is None else future_exog.flatten(0, 1)
+        forecast = self.forecast_from(output.flatten(0, 1), flat_exog)  # (N*T, S, C)
+        return forecast.view(n_streams, length, self.n_steps, self.n_targets), state

@@ -87,10 +87,12 @@ def gradient_flow_profile(
     """Norm of the loss gradient with respect to the input at every window step.
 
     The fused recurrent kernels do not expose the hidden states h_t as nodes of
-    the autograd graph, so the profile is taken at the inputs: dLoss/dx_t is
-    W_ih^T times the gradient reaching the gates at step t, so it carries the
-    decay of dLoss/dh_t back through time, and it is defined for every cell,
-    skip connections and bidirectional encoders alike.
+    the autograd graph, so the profile is taken at the encoder's inputs:
+    dLoss/dx_t is W_ih^T times the gradient reaching the gates at step t, so it
+    carries the decay of dLoss/dh_t back through time, and it is defined for
+    every cell, skip connections and bidirectional encoders alike. The window
+    normalisation's statistics are held constant, so that only the recurrent
+    path is measured.
 
     Parameters
     ----------
@@ -120,10 +122,12 @@ def gradient_flow_profile(
     was_training = network.training
     network.eval()
     try:
-        past = past.detach().clone().requires_grad_(True)
         with torch.enable_grad():
-            loss = loss_fn(network(past, future_exog), target)
-            (grad,) = torch.autograd.grad(loss, past)
+            inputs, loc, scale = network.normalize(past.detach())
+            inputs = inputs.detach().requires_grad_(True)
+            forecast = network.forecast_normalized(inputs, future_exog)
+            loss = loss_fn(forecast * scale + loc, target)
+            (grad,) = torch.autograd.grad(loss, inputs)
     finally:
         network.train(was_training)
     return grad.norm(dim=2).mean(dim=0).cpu().numpy()  # (L,)
@@ -133,4 +137,4 @@ def vanishing_ratio(profile: np.ndarray) -> float:
     """Gradient reaching the oldest tenth of the window over that of the newest."""
     tenth = max(1, len(profile) // 10)
     newest = float(profile[-tenth:].mean())
-    return float(profile[:tenth].mean()) / newest if newest > 0 else 0.0
+    return float(profile[:tenth].mean()) / newest if newest > 0 else 1.0

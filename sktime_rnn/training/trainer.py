@@ -8,10 +8,12 @@ import copy
 import math
 import warnings
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from sktime_rnn.networks.encoder import detach_state
 from sktime_rnn.training.diagnostics import (
     VANISHING_RATIO,
     GradientWarning,
@@ -20,6 +22,7 @@ from sktime_rnn.training.diagnostics import (
     gradient_flow_profile,
     vanishing_ratio,
 )
+from sktime_rnn.training.streams import SeriesStreams
 from sktime_rnn.training.windows import SlidingWindows
 
 LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
@@ -107,14 +110,17 @@ class Trainer:
         """Create the optimiser over ``network``'s parameters."""
         return OPTIMIZERS[self.optimizer](network.parameters(), lr=self.lr)
 
-    def train_step(self, network, optimizer, batch) -> tuple[Tensor, Tensor]:
-        """One optimiser step: forward, loss, zero_grad, backward, clip, step.
+    def train_step(self, network, optimizer, batch):
+        """One optimiser step on a batch of windows.
 
         Returns the loss, the pre-clip gradient norm and whether it was clipped.
         """
         past, future_exog, target = batch
         prediction = network(past, future_exog, self.truncation_length)
-        loss = self.loss_fn(prediction, target)
+        return self._optimise(network, optimizer, self.loss_fn(prediction, target))
+
+    def _optimise(self, network, optimizer, loss: Tensor):
+        """Zero the gradients, back-propagate ``loss``, clip, step."""
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm, clipped = self._clip(network)
@@ -137,16 +143,44 @@ class Trainer:
     def run_epoch(self, network, optimizer, windows, history) -> bool:
         """One pass over shuffled windows; False if the loss became non-finite."""
         order = torch.randperm(len(windows))
-        total = torch.zeros((), device=self.device)
-        for start in range(0, len(windows), self.batch_size):
-            batch = windows.batch(order[start : start + self.batch_size])
-            loss, grad_norm, clipped = self.train_step(network, optimizer, batch)
+        batches = (
+            windows.batch(order[start : start + self.batch_size])
+            for start in range(0, len(windows), self.batch_size)
+        )
+        steps = (self.train_step(network, optimizer, batch) for batch in batches)
+        return self._record(steps, history)
+
+    def run_stateful_epoch(self, network, optimizer, streams, history) -> bool:
+        """One pass over ``streams`` in time order, carrying the detached state.
+
+        The state starts at zero at the start of every stream (a series
+        boundary) and is detached after every chunk, so gradients never cross
+        a chunk. Returns False if the loss became non-finite.
+        """
+        state = None
+
+        def steps():
+            nonlocal state
+            for inputs, future_exog, target in streams:
+                prediction, state = network.stream(
+                    inputs, future_exog, state, self.truncation_length
+                )
+                state = [detach_state(s) for s in state]
+                loss = self.loss_fn(prediction, target)
+                yield self._optimise(network, optimizer, loss)
+
+        return self._record(steps(), history)
+
+    def _record(self, steps, history) -> bool:
+        """Record loss, gradient norm and clipping of every step of an epoch."""
+        losses = []
+        for loss, grad_norm, clipped in steps:
             if not torch.isfinite(loss):
                 return False
+            losses.append(loss)
             history.grad_norms.append(float(grad_norm))
             history.clipped.append(clipped)
-            total += loss * len(batch[0])
-        history.epoch_losses.append(float(total) / len(windows))
+        history.epoch_losses.append(float(torch.stack(losses).mean()))
         return True
 
     def fit(
@@ -155,10 +189,13 @@ class Trainer:
         windows: SlidingWindows,
         optimizer: torch.optim.Optimizer | None = None,
         history: TrainingHistory | None = None,
+        streams: SeriesStreams | None = None,
     ) -> TrainingHistory:
         """Train ``network`` in place for ``max_epochs`` epochs and diagnose.
 
         Pass the ``optimizer`` and ``history`` of an earlier fit to continue it.
+        With ``streams``, training is stateful (:meth:`run_stateful_epoch`);
+        ``windows`` then only serve the gradient-flow diagnosis.
         """
         optimizer = optimizer or self.make_optimizer(network)
         history = history or TrainingHistory()
@@ -169,7 +206,11 @@ class Trainer:
         for epoch in epochs:
             good_state = copy.deepcopy(network.state_dict())
             good_optimizer = copy.deepcopy(optimizer.state_dict())
-            if not self.run_epoch(network, optimizer, windows, history):
+            if streams is not None:
+                finite = self.run_stateful_epoch(network, optimizer, streams, history)
+            else:
+                finite = self.run_epoch(network, optimizer, windows, history)
+            if not finite:
                 network.load_state_dict(good_state)
                 optimizer.load_state_dict(good_optimizer)
                 self._diverged(epoch, history)
@@ -206,7 +247,7 @@ class Trainer:
         profile = gradient_flow_profile(network, *batch, self.loss_fn)
         history.gradient_flow = profile
         ratio = vanishing_ratio(profile)
-        if profile.shape[0] > 1 and ratio < VANISHING_RATIO:
+        if np.isfinite(profile).all() and ratio < VANISHING_RATIO:
             warnings.warn(
                 f"gradients vanish over the window: the oldest steps receive "
                 f"{ratio:.1e} of the gradient of the newest ones, so they barely "

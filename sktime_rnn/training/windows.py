@@ -49,6 +49,7 @@ class SlidingWindows:
                 f"need at least {span} observations (window_length={window_length} "
                 f"+ largest horizon step {span - window_length}), got {series.shape[0]}"
             )
+        self.series = series
         self._future_positions = window_length + self.steps - 1
         self._windows = series.unfold(0, span, 1)  # (N, C+K, L+max_step) view
 
