@@ -11,6 +11,14 @@ _PARAMETERS = """\
     ----------
     window_length : int, default=24
         L, past observations the network reads for each forecast.
+    strategy : {{"direct", "recursive", "seq2seq"}}, default="direct"
+        How the horizon is forecast. "direct": one head predicts every step of
+        ``fh`` at once (``fh`` needed in ``fit``). "recursive": a one-step
+        network rolled forward, feeding back its own forecasts, so any ``fh``
+        can be asked for in ``predict`` (no ``fh`` needed in ``fit``).
+        "seq2seq": an encoder over the window and a recurrent decoder over the
+        horizon steps 1..max(``fh``), fed the known future ``X`` (``fh`` needed
+        in ``fit``).
     window_norm : {{"standard", "mean", None}}, default="standard"
         Reversible per-window normalisation of the target: each window is
         standardised by its own mean and standard deviation ("standard") or
@@ -54,8 +62,27 @@ _PARAMETERS = """\
         Rescale the gradient whenever its global L2 norm exceeds this.
     clip_grad_value : float or None, default=None
         Clamp every gradient component to +-this.
-    loss : {{"mse", "mae", "huber"}}, default="mse"
-        Training loss, on the scaled target.
+    loss : {{"mse", "mae", "huber", "normal", "quantile"}}, default="mse"
+        Training loss, on the scaled target. "mse", "mae" and "huber" train a
+        point forecast. "normal" trains mean and scale heads by Gaussian
+        negative log-likelihood; "quantile" trains one head per level of
+        ``quantiles`` by the pinball loss, with crossing prevented by
+        construction. Both make ``predict_interval``, ``predict_quantiles``,
+        ``predict_var`` and ``predict_proba`` available; ``predict`` is the
+        mean ("normal") or the median ("quantile").
+    quantiles : tuple of float, default=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, \
+0.75, 0.9, 0.95, 0.975, 0.99)
+        Levels trained by ``loss="quantile"``. Quantiles at other levels are
+        interpolated linearly between them; beyond the outermost levels the
+        outermost quantile is returned.
+    n_samples : int, default=200
+        Monte-Carlo sample paths of the recursive strategy (and grid size of
+        the quantile loss's ``predict_proba``).
+    scheduled_sampling : float in [0, 1], default=0.0
+        Recursive strategy only: 0 trains the one-step network on true windows
+        (teacher forcing); above 0, training rolls the network out over the
+        horizon of ``fh`` (needed in ``fit`` then), feeding back its own
+        forecast instead of the truth with this probability at every step.
     optimizer : {{"adam", "adamw", "sgd"}}, default="adam"
         Optimiser.
     lr : float, default=0.005
@@ -92,10 +119,16 @@ _PARAMETERS = """\
     -----
     The target (and ``X``) are standardised with statistics of the training
     data and forecasts are transformed back. The network reads the last
-    ``window_length`` values of ``y`` and ``X`` and predicts all horizon steps of
-    ``fh`` at once (direct strategy), seeing ``X`` at those steps too, so ``fh``
-    is needed in ``fit`` and ``X`` is needed at the forecast times in
-    ``predict`` when it was passed to ``fit``."""
+    ``window_length`` values of ``y`` and ``X``. When ``X`` was passed to
+    ``fit``, ``predict`` needs ``X`` at the forecast times (every step up to the
+    largest for the recursive and seq2seq strategies).
+
+    Probabilistic forecasts of the recursive strategy come from ``n_samples``
+    sample paths (ancestral sampling: each path feeds back a draw from the
+    one-step predictive distribution), seeded by ``random_state``; its point
+    forecast rolls the point forecast forward. ``predict_proba`` returns an
+    skpro ``Normal`` for ``loss="normal"`` with the direct and seq2seq
+    strategies, and an skpro ``Empirical`` otherwise."""
 
 
 def _with_parameters(cls):
@@ -142,6 +175,32 @@ _TEST_PARAMS = [
         "max_epochs": 1,
         "num_threads": 1,
         "random_state": 2,
+    },
+    {
+        "window_length": 3,
+        "hidden_size": 3,
+        "strategy": "recursive",
+        "loss": "normal",
+        "n_samples": 20,
+        "max_epochs": 1,
+        "random_state": 4,
+    },
+    {
+        "window_length": 4,
+        "hidden_size": 3,
+        "strategy": "seq2seq",
+        "loss": "quantile",
+        "quantiles": (0.05, 0.25, 0.5, 0.75, 0.95),
+        "max_epochs": 1,
+        "random_state": 5,
+    },
+    {
+        "window_length": 3,
+        "hidden_size": 3,
+        "strategy": "direct",
+        "loss": "normal",
+        "max_epochs": 1,
+        "random_state": 6,
     },
     {
         "window_length": 4,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["check_params"]
+__all__ = ["DEFAULT_QUANTILES", "PROBABILISTIC_LOSSES", "STRATEGIES", "check_params"]
 
 import numbers
 from dataclasses import dataclass
@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sktime_rnn.networks.init import INIT_SCHEMES
+from sktime_rnn.networks.likelihoods import LOSSES
 from sktime_rnn.networks.model import WINDOW_NORMS
-from sktime_rnn.training.trainer import LOSSES, OPTIMIZERS
+from sktime_rnn.training.trainer import OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,17 @@ class OneOf:
         )
 
 
+STRATEGIES = ("direct", "recursive", "seq2seq")
+PROBABILISTIC_LOSSES = ("normal", "quantile")
+DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
+
 POSITIVE_INT = Number(numbers.Integral, low=1)
 POSITIVE_FLOAT = Number(numbers.Real, low=0, low_open=True)
 
 PARAM_RULES = {
     "window_length": POSITIVE_INT,
     "window_norm": OneOf(WINDOW_NORMS),
+    "strategy": OneOf(STRATEGIES),
     "hidden_size": POSITIVE_INT,
     "num_layers": POSITIVE_INT,
     "dropout": Number(numbers.Real, low=0, high=1, high_open=True),
@@ -82,7 +88,9 @@ PARAM_RULES = {
     "stateful": OneOf((True, False)),
     "clip_grad_norm": Number(numbers.Real, low=0, low_open=True, optional=True),
     "clip_grad_value": Number(numbers.Real, low=0, low_open=True, optional=True),
-    "loss": OneOf(tuple(LOSSES)),
+    "loss": OneOf(LOSSES),
+    "n_samples": POSITIVE_INT,
+    "scheduled_sampling": Number(numbers.Real, low=0, high=1),
     "optimizer": OneOf(tuple(OPTIMIZERS)),
     "lr": POSITIVE_FLOAT,
     "max_epochs": POSITIVE_INT,
@@ -141,9 +149,42 @@ def _check_combinations(estimator) -> list[str]:
             "stateful=True needs window_norm=None: a stream has no windows to "
             f"normalise, got window_norm={estimator.window_norm!r}"
         )
+    if estimator.stateful and estimator.strategy != "direct":
+        problems.append(
+            "stateful=True needs strategy='direct', got "
+            f"strategy={estimator.strategy!r}"
+        )
+    if estimator.scheduled_sampling > 0 and estimator.strategy != "recursive":
+        problems.append(
+            "scheduled_sampling applies to strategy='recursive' only, got "
+            f"strategy={estimator.strategy!r} with scheduled_sampling="
+            f"{estimator.scheduled_sampling}"
+        )
+    problems += _check_quantiles(estimator.quantiles)
     if not isinstance(estimator.device, str):
         problems.append(
             f"device must be a string such as 'cpu', 'cuda' or 'auto', "
             f"got {estimator.device!r}"
         )
     return problems
+
+
+def _check_quantiles(quantiles) -> list[str]:
+    try:
+        levels = np.asarray(quantiles, dtype=float)
+    except (TypeError, ValueError):
+        levels = np.array([np.nan])
+    valid = (
+        levels.ndim == 1
+        and len(levels) >= 2
+        and np.all(np.isfinite(levels))
+        and np.all((levels > 0) & (levels < 1))
+        and np.all(np.diff(levels) > 0)
+        and levels[0] <= 0.5 <= levels[-1]
+    )
+    if valid:
+        return []
+    return [
+        "quantiles must be at least two increasing probabilities in (0, 1) "
+        f"spanning 0.5, e.g. {DEFAULT_QUANTILES}, got {quantiles!r}"
+    ]

@@ -1,13 +1,25 @@
-"""The forecasting network: recurrent encoder plus a direct multi-output head."""
+"""Forecasting networks: a recurrent encoder over the window, then a head.
+
+``DirectForecastNetwork`` predicts every horizon step at once from the
+encoder's summary; ``Seq2SeqForecastNetwork`` unrolls a recurrent decoder over
+the horizon. Both output likelihood parameters of shape (N, S, C, P) and share
+the reversible per-window normalisation of :class:`ForecastNetwork`.
+"""
 
 from __future__ import annotations
 
-__all__ = ["WINDOW_NORMS", "DirectForecastNetwork"]
+__all__ = [
+    "WINDOW_NORMS",
+    "DirectForecastNetwork",
+    "ForecastNetwork",
+    "Seq2SeqForecastNetwork",
+]
 
 import torch
 from torch import Tensor, nn
 
 from sktime_rnn.networks.encoder import RecurrentEncoder
+from sktime_rnn.networks.likelihoods import PointLikelihood
 
 WINDOW_NORMS = ("standard", "mean", None)
 _MIN_STD = 1e-5
@@ -29,12 +41,10 @@ def window_statistics(past: Tensor, n_targets: int, norm: str | None):
     return loc, targets.std(dim=1, keepdim=True).clamp_min(_MIN_STD)
 
 
-class DirectForecastNetwork(nn.Module):
-    """Encode a window of the past, predict every horizon step at once.
+class ForecastNetwork(nn.Module):
+    """Shared frame: normalise the window, forecast, undo the normalisation.
 
-    The head sees the encoder's summary of the window and, when there are
-    exogenous variables, their values at the forecast steps (known future
-    inputs), flattened.
+    Subclasses implement :meth:`forecast_normalized`.
 
     Parameters
     ----------
@@ -51,15 +61,8 @@ class DirectForecastNetwork(nn.Module):
         window are standardised by their own mean (and standard deviation) and
         the forecast is transformed back, so the network learns shapes rather
         than levels and follows trends beyond the training range.
-
-    Examples
-    --------
-    >>> import torch
-    >>> encoder = RecurrentEncoder("lstm", input_size=3, hidden_size=8)
-    >>> net = DirectForecastNetwork(encoder, n_targets=1, n_steps=4, n_exogenous=2)
-    >>> past, future_exog = torch.zeros(5, 12, 3), torch.zeros(5, 4, 2)
-    >>> tuple(net(past, future_exog).shape)
-    (5, 4, 1)
+    likelihood : PointLikelihood, optional
+        What the head's outputs mean; a point forecast if None.
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class DirectForecastNetwork(nn.Module):
         n_steps: int,
         n_exogenous: int = 0,
         window_norm: str | None = None,
+        likelihood: PointLikelihood | None = None,
     ):
         super().__init__()
         self.encoder = encoder
@@ -76,9 +80,7 @@ class DirectForecastNetwork(nn.Module):
         self.n_steps = n_steps
         self.n_exogenous = n_exogenous
         self.window_norm = window_norm
-        self.head = nn.Linear(
-            encoder.output_size + n_steps * n_exogenous, n_steps * n_targets
-        )
+        self.likelihood = likelihood if likelihood is not None else PointLikelihood()
 
     def forward(
         self,
@@ -91,11 +93,11 @@ class DirectForecastNetwork(nn.Module):
         Returns
         -------
         Tensor
-            (N, S, C) forecasts in the scale the network was trained on.
+            (N, S, C, P) likelihood parameters, in the scale of ``past``.
         """
         inputs, loc, scale = self.normalize(past)
-        forecast = self.forecast_normalized(inputs, future_exog, truncation_length)
-        return forecast * scale + loc  # (N, S, C)
+        params = self.forecast_normalized(inputs, future_exog, truncation_length)
+        return self.likelihood.rescale(params, loc, scale)
 
     def normalize(self, past: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Normalise each window's targets; return inputs (N, L, C+K), loc, scale."""
@@ -105,25 +107,58 @@ class DirectForecastNetwork(nn.Module):
         normalized = (past[:, :, : self.n_targets] - loc) / scale
         return torch.cat([normalized, past[:, :, self.n_targets :]], dim=2), loc, scale
 
+    def forecast_normalized(self, inputs, future_exog, truncation_length) -> Tensor:
+        """Forecast (N, S, C, P) from normalised ``inputs`` (N, L, C+K)."""
+        raise NotImplementedError
+
+    def _head_output(self, head: nn.Linear, features: Tensor, n_steps: int) -> Tensor:
+        raw = head(features).view(-1, n_steps, self.n_targets, self.likelihood.n_params)
+        return self.likelihood.constrain(raw)  # (N, S, C, P)
+
+
+class DirectForecastNetwork(ForecastNetwork):
+    """Encode a window of the past, predict every horizon step at once.
+
+    The head sees the encoder's summary of the window and, when there are
+    exogenous variables, their values at the forecast steps (known future
+    inputs), flattened. Parameters as :class:`ForecastNetwork`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> encoder = RecurrentEncoder("lstm", input_size=3, hidden_size=8)
+    >>> net = DirectForecastNetwork(encoder, n_targets=1, n_steps=4, n_exogenous=2)
+    >>> past, future_exog = torch.zeros(5, 12, 3), torch.zeros(5, 4, 2)
+    >>> tuple(net(past, future_exog).shape)
+    (5, 4, 1, 1)
+    """
+
+    def __init__(self, encoder, n_targets, n_steps, n_exogenous=0, **kwargs):
+        super().__init__(encoder, n_targets, n_steps, n_exogenous, **kwargs)
+        self.head = nn.Linear(
+            encoder.output_size + n_steps * n_exogenous,
+            n_steps * n_targets * self.likelihood.n_params,
+        )
+
     def forecast_normalized(
         self,
         inputs: Tensor,
         future_exog: Tensor | None = None,
         truncation_length: int | None = None,
     ) -> Tensor:
-        """Encode normalised ``inputs`` (N, L, C+K); forecast (N, S, C), normalised."""
+        """Encode normalised ``inputs`` (N, L, C+K); forecast (N, S, C, P)."""
         output, _ = self.encoder(inputs, truncation_length=truncation_length)
         return self.forecast_from(self.encoder.summary(output), future_exog)
 
     def forecast_from(self, features: Tensor, future_exog: Tensor | None) -> Tensor:
         """Apply the head to encoder summaries (N, D*H) and ``future_exog`` (N, S, K).
 
-        Returns (N, S, C) forecasts, before any window de-normalisation.
+        Returns (N, S, C, P) parameters, before any window de-normalisation.
         """
         if self.n_exogenous:
             features = torch.cat([features, future_exog.flatten(1)], dim=1)
             # (N, D*H + S*K)
-        return self.head(features).view(-1, self.n_steps, self.n_targets)
+        return self._head_output(self.head, features, self.n_steps)
 
     def stream(
         self,
@@ -152,7 +187,7 @@ class DirectForecastNetwork(nn.Module):
         Returns
         -------
         forecasts : Tensor
-            (N, T, S, C).
+            (N, T, S, C, P).
         state : list
             Encoder state after the last step.
         """
@@ -161,5 +196,64 @@ class DirectForecastNetwork(nn.Module):
         output, state = self.encoder(inputs, state, truncation_length)  # (N, T, H)
         n_streams, length = output.shape[:2]
         flat_exog = None if future_exog is None else future_exog.flatten(0, 1)
-        forecast = self.forecast_from(output.flatten(0, 1), flat_exog)  # (N*T, S, C)
-        return forecast.view(n_streams, length, self.n_steps, self.n_targets), state
+        params = self.forecast_from(output.flatten(0, 1), flat_exog)  # (N*T, S, C, P)
+        return params.view(n_streams, length, *params.shape[1:]), state
+
+
+class Seq2SeqForecastNetwork(ForecastNetwork):
+    """Encoder over the window, recurrent decoder over the horizon.
+
+    The decoder, of the encoder's cell, starts from the encoder's final state
+    (its forward direction) and reads, at horizon step s, the exogenous values
+    at that step, the encoder's summary of the window (both directions, if
+    bidirectional) and s / S; a shared head turns each decoder output into the
+    forecast of that step. Parameters as :class:`ForecastNetwork`, plus:
+
+    Parameters
+    ----------
+    decoder : RecurrentEncoder
+        Unidirectional, same cell, layers and hidden size as ``encoder``, with
+        input size K + D*H + 1.
+
+    Examples
+    --------
+    >>> import torch
+    >>> encoder = RecurrentEncoder("gru", input_size=3, hidden_size=8)
+    >>> decoder = RecurrentEncoder("gru", input_size=2 + 8 + 1, hidden_size=8)
+    >>> net = Seq2SeqForecastNetwork(encoder, decoder, n_targets=1, n_steps=4,
+    ...                              n_exogenous=2)
+    >>> tuple(net(torch.zeros(5, 12, 3), torch.zeros(5, 4, 2)).shape)
+    (5, 4, 1, 1)
+    """
+
+    def __init__(self, encoder, decoder, n_targets, n_steps, n_exogenous=0, **kwargs):
+        super().__init__(encoder, n_targets, n_steps, n_exogenous, **kwargs)
+        self.decoder = decoder
+        self.head = nn.Linear(decoder.output_size, n_targets * self.likelihood.n_params)
+
+    def forecast_normalized(
+        self,
+        inputs: Tensor,
+        future_exog: Tensor | None = None,
+        truncation_length: int | None = None,
+    ) -> Tensor:
+        """Encode normalised ``inputs`` (N, L, C+K), decode S steps (N, S, C, P)."""
+        output, state = self.encoder(inputs, truncation_length=truncation_length)
+        context = self.encoder.summary(output)  # (N, D*H)
+        n_windows = inputs.shape[0]
+        position = torch.arange(1, self.n_steps + 1, device=inputs.device)
+        position = (position / self.n_steps).view(1, -1, 1).expand(n_windows, -1, 1)
+        decoder_inputs = [context.unsqueeze(1).expand(-1, self.n_steps, -1), position]
+        if self.n_exogenous:
+            decoder_inputs.insert(0, future_exog)
+        decoder_inputs = torch.cat(decoder_inputs, dim=2)  # (N, S, K + D*H + 1)
+        decoded, _ = self.decoder(decoder_inputs, [_forward_half(s) for s in state])
+        params = self._head_output(self.head, decoded.flatten(0, 1), 1)  # (N*S,1,C,P)
+        return params.view(n_windows, self.n_steps, *params.shape[2:])
+
+
+def _forward_half(state):
+    """The forward direction of one layer's state (D, N, H) -> (1, N, H)."""
+    if isinstance(state, tuple):
+        return tuple(s[:1].contiguous() for s in state)
+    return state[:1].contiguous()

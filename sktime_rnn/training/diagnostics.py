@@ -82,7 +82,6 @@ def gradient_flow_profile(
     past: Tensor,
     future_exog: Tensor,
     target: Tensor,
-    loss_fn: nn.Module,
 ) -> np.ndarray:
     """Norm of the loss gradient with respect to the input at every window step.
 
@@ -96,12 +95,10 @@ def gradient_flow_profile(
 
     Parameters
     ----------
-    network : nn.Module
-        A forecasting network, called as ``network(past, future_exog)``.
+    network : ForecastNetwork
+        A forecasting network; its likelihood's loss is the training loss.
     past, future_exog, target : Tensor
         One batch, as returned by :meth:`SlidingWindows.batch`.
-    loss_fn : nn.Module
-        The training loss.
 
     Returns
     -------
@@ -114,8 +111,7 @@ def gradient_flow_profile(
     >>> from sktime_rnn.networks import DirectForecastNetwork, RecurrentEncoder
     >>> net = DirectForecastNetwork(RecurrentEncoder("lstm", 1, 4), 1, 2)
     >>> profile = gradient_flow_profile(
-    ...     net, torch.randn(3, 6, 1), torch.zeros(3, 2, 0), torch.randn(3, 2, 1),
-    ...     torch.nn.MSELoss())
+    ...     net, torch.randn(3, 6, 1), torch.zeros(3, 2, 0), torch.randn(3, 2, 1))
     >>> profile.shape
     (6,)
     """
@@ -125,8 +121,9 @@ def gradient_flow_profile(
         with torch.enable_grad():
             inputs, loc, scale = network.normalize(past.detach())
             inputs = inputs.detach().requires_grad_(True)
-            forecast = network.forecast_normalized(inputs, future_exog)
-            loss = loss_fn(forecast * scale + loc, target)
+            params = network.forecast_normalized(inputs, future_exog)
+            params = network.likelihood.rescale(params, loc, scale)
+            loss = network.likelihood.loss(params, target)
             (grad,) = torch.autograd.grad(loss, inputs)
     finally:
         network.train(was_training)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LOSSES", "OPTIMIZERS", "Trainer", "TrainingDivergedError"]
+__all__ = ["OPTIMIZERS", "Trainer", "TrainingDivergedError"]
 
 import copy
 import math
@@ -22,10 +22,10 @@ from sktime_rnn.training.diagnostics import (
     gradient_flow_profile,
     vanishing_ratio,
 )
+from sktime_rnn.training.rollout import roll_out
 from sktime_rnn.training.streams import SeriesStreams
 from sktime_rnn.training.windows import SlidingWindows
 
-LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
@@ -39,7 +39,10 @@ class TrainingDivergedError(RuntimeError):
 
 
 class Trainer:
-    """Train a forecasting network on sliding windows.
+    """Train a forecasting network on sliding windows (or streams).
+
+    The loss is the network's likelihood's: a point loss, the Gaussian negative
+    log-likelihood or the pinball loss.
 
     Parameters
     ----------
@@ -51,14 +54,17 @@ class Trainer:
         Learning rate.
     optimizer : {"adam", "adamw", "sgd"}
         Optimiser.
-    loss : {"mse", "mae", "huber"}
-        Training loss on the scaled targets.
     clip_grad_norm : float or None
         Rescale the gradient whenever its global L2 norm exceeds this.
     clip_grad_value : float or None
         Clamp every gradient component to +-this.
     truncation_length : int or None
         Truncated BPTT length, see :meth:`RecurrentEncoder.forward`.
+    scheduled_sampling : float or None
+        If not None, the network is a one-step network trained recursively:
+        each batch is rolled out over all its horizon steps, feeding back the
+        truth or, with this probability, the network's own forecast (see
+        :func:`~sktime_rnn.training.rollout.roll_out`).
     on_nonfinite : {"warn", "raise"}
         On a NaN/inf loss the weights from the start of the epoch are restored;
         then "warn" stops training with a warning, "raise" raises
@@ -86,10 +92,10 @@ class Trainer:
         batch_size: int,
         lr: float,
         optimizer: str = "adam",
-        loss: str = "mse",
         clip_grad_norm: float | None = None,
         clip_grad_value: float | None = None,
         truncation_length: int | None = None,
+        scheduled_sampling: float | None = None,
         on_nonfinite: str = "warn",
         device: torch.device | str = "cpu",
         verbose: bool = False,
@@ -98,10 +104,10 @@ class Trainer:
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
-        self.loss_fn = LOSSES[loss]()
         self.clip_grad_norm = clip_grad_norm
         self.clip_grad_value = clip_grad_value
         self.truncation_length = truncation_length
+        self.scheduled_sampling = scheduled_sampling
         self.on_nonfinite = on_nonfinite
         self.device = torch.device(device)
         self.verbose = verbose
@@ -116,8 +122,20 @@ class Trainer:
         Returns the loss, the pre-clip gradient norm and whether it was clipped.
         """
         past, future_exog, target = batch
-        prediction = network(past, future_exog, self.truncation_length)
-        return self._optimise(network, optimizer, self.loss_fn(prediction, target))
+        if self.scheduled_sampling is None:
+            params = network(past, future_exog, self.truncation_length)
+        else:
+            params, _ = roll_out(
+                network,
+                past,
+                future_exog,
+                n_steps=target.shape[1],
+                teacher=target,
+                sampling_prob=self.scheduled_sampling,
+                truncation_length=self.truncation_length,
+            )
+        loss = network.likelihood.loss(params, target)
+        return self._optimise(network, optimizer, loss)
 
     def _optimise(self, network, optimizer, loss: Tensor):
         """Zero the gradients, back-propagate ``loss``, clip, step."""
@@ -166,7 +184,7 @@ class Trainer:
                     inputs, future_exog, state, self.truncation_length
                 )
                 state = [detach_state(s) for s in state]
-                loss = self.loss_fn(prediction, target)
+                loss = network.likelihood.loss(prediction, target)
                 yield self._optimise(network, optimizer, loss)
 
         return self._record(steps(), history)
@@ -244,7 +262,9 @@ class Trainer:
                 stacklevel=4,
             )
         batch = windows.batch(torch.arange(min(len(windows), _PROFILE_BATCH)))
-        profile = gradient_flow_profile(network, *batch, self.loss_fn)
+        if self.scheduled_sampling is not None:  # profile the one-step network
+            batch = (batch[0], batch[1][:, :1], batch[2][:, :1])
+        profile = gradient_flow_profile(network, *batch)
         history.gradient_flow = profile
         ratio = vanishing_ratio(profile)
         if np.isfinite(profile).all() and ratio < VANISHING_RATIO:
