@@ -15,6 +15,8 @@ from sktime_rnn.forecasting import (
     RecurrentForecaster,
     RNNForecaster,
 )
+from sktime_rnn.persistence import load, save
+from sktime_rnn.registry import all_estimators
 
 __all__ = [
     "GRUForecaster",
@@ -22,4 +24,7 @@ __all__ = [
     "RNNForecaster",
     "RecurrentForecaster",
     "__version__",
+    "all_estimators",
+    "load",
+    "save",
 ]

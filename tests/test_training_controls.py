@@ -76,7 +76,9 @@ def test_stateful_forecaster_uses_state_beyond_the_window():
         random_state=0,
     ).fit(y, fh=[1, 2, 3])
     # the stored state is the one of one pass over all of y (scaled)
-    scaled = forecaster._scaled(y.to_frame(), None)
+    scaled = forecaster._context[0]  # stateful: the whole scaled history
+    expected = (y.to_numpy() - y.mean()) / y.std(ddof=0)
+    np.testing.assert_allclose(scaled[:, 0], expected, rtol=1e-5)
     with torch.no_grad():
         output, _ = forecaster.network_.encoder(torch.as_tensor(scaled).unsqueeze(0))
     torch.testing.assert_close(forecaster._features, output[:, -1])
@@ -94,7 +96,8 @@ def test_clip_grad_norm_bounds_the_applied_gradient_and_records_pre_clip_norm():
     batch = windows.batch(torch.arange(16))
     reference = DirectForecastNetwork(RecurrentEncoder("lstm", 1, 8), 1, 3)
     reference.load_state_dict(network.state_dict())
-    loss = torch.nn.functional.mse_loss(reference(batch[0], batch[1]), batch[2])
+    params = reference(batch[0], batch[1])  # (N, S, C, P=1)
+    loss = torch.nn.functional.mse_loss(params[..., 0], batch[2])
     loss.backward()
     manual_norm = math.sqrt(
         sum(float(p.grad.pow(2).sum()) for p in reference.parameters())

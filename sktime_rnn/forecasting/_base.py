@@ -4,32 +4,43 @@ from __future__ import annotations
 
 __all__ = ["BaseRecurrentForecaster"]
 
+import copy
+import hashlib
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.preprocessing import StandardScaler
-from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
+from sktime.datatypes import get_cutoff
+from sktime.forecasting.base import BaseForecaster
 
 from sktime_rnn.forecasting._build import build_network, build_trainer
-from sktime_rnn.forecasting._data import check_finite, check_same_columns, rows_at
-from sktime_rnn.forecasting._frames import (
-    empirical_distribution,
-    normal_distribution,
-    quantile_frame,
+from sktime_rnn.forecasting._data import (
+    check_finite,
+    check_same_columns,
+    check_time_index,
+    refuse_missing,
+    rows_at,
 )
+from sktime_rnn.forecasting._panel import Panel, SeriesScaling, split_panel
 from sktime_rnn.forecasting._params import (
     DEFAULT_QUANTILES,
     PROBABILISTIC_LOSSES,
     check_params,
 )
+from sktime_rnn.forecasting._prediction import PredictionMixin
 from sktime_rnn.networks import get_cell
+from sktime_rnn.networks.encoder import concat_batch, select_batch
+from sktime_rnn.persistence import restore_into, restoring
+from sktime_rnn.persistence import save as save_safetensors
 from sktime_rnn.training import SlidingWindows, TrainingHistory
-from sktime_rnn.training.rollout import roll_out
+from sktime_rnn.training.checkpoint import Checkpoint
 from sktime_rnn.training.runtime import draw_seed, resolve_device, torch_runtime
 from sktime_rnn.training.streams import SeriesStreams
 
 
-class BaseRecurrentForecaster(BaseForecaster):
+class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
     """Base class of the forecasters; subclasses choose the cell and docstring.
 
     See :class:`~sktime_rnn.forecasting.LSTMForecaster` for the parameters.
@@ -39,8 +50,8 @@ class BaseRecurrentForecaster(BaseForecaster):
         "authors": ["sktime-rnn developers"],
         "maintainers": ["sktime-rnn developers"],
         "python_dependencies": "torch",
-        "y_inner_mtype": "pd.DataFrame",
-        "X_inner_mtype": "pd.DataFrame",
+        "y_inner_mtype": ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"],
+        "X_inner_mtype": ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"],
         "capability:multivariate": True,
         "capability:exogenous": True,
         "requires-fh-in-fit": True,
@@ -50,6 +61,12 @@ class BaseRecurrentForecaster(BaseForecaster):
         "capability:missing_values": False,
         "capability:update": True,
         "capability:random_state": True,
+        "capability:pretrain": True,
+        "pretrain:fitted_params": [
+            "pretrained_network_",
+            "pretrain_history_",
+            "pretrained_",
+        ],
         "property:randomness": "derandomized",
     }
     # the forecaster keeps its own context window (see _update), so sktime's
@@ -85,7 +102,9 @@ class BaseRecurrentForecaster(BaseForecaster):
         max_epochs=100,
         batch_size=32,
         update_epochs=1,
+        fine_tune_epochs=0,
         on_nonfinite="warn",
+        checkpoint_dir=None,
         random_state=None,
         device="cpu",
         num_threads=None,
@@ -115,7 +134,9 @@ class BaseRecurrentForecaster(BaseForecaster):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.update_epochs = update_epochs
+        self.fine_tune_epochs = fine_tune_epochs
         self.on_nonfinite = on_nonfinite
+        self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
         self.num_threads = num_threads
@@ -137,92 +158,91 @@ class BaseRecurrentForecaster(BaseForecaster):
             }
         )
 
+    # ------------------------------------------------------------ public API
+    # thin wrappers: refuse NaN/inf with their count and position before
+    # sktime's generic "contained missing data" check
+    def fit(self, y, X=None, fh=None):
+        refuse_missing(y, "y")
+        refuse_missing(X, "X")
+        return super().fit(y, X=X, fh=fh)
+
+    def update(self, y, X=None, update_params=True):
+        refuse_missing(y, "y")
+        refuse_missing(X, "X")
+        return super().update(y, X=X, update_params=update_params)
+
+    def predict(self, fh=None, X=None):
+        refuse_missing(X, "X")
+        return super().predict(fh=fh, X=X)
+
+    def pretrain(self, y, X=None, fh=None):
+        refuse_missing(y, "y")
+        refuse_missing(X, "X")
+        return super().pretrain(y, X=X, fh=fh)
+
+    fit.__doc__ = BaseForecaster.fit.__doc__
+    update.__doc__ = BaseForecaster.update.__doc__
+    predict.__doc__ = BaseForecaster.predict.__doc__
+    pretrain.__doc__ = BaseForecaster.pretrain.__doc__
+
     # ------------------------------------------------------------------ fit
     def _fit(self, y, X=None, fh=None):
-        check_params(self)
-        self._cell_name = self._resolve_cell()
-        self._device = resolve_device(self.device)
-        self._train_steps = self._training_steps(fh)
-        check_finite(y, "y")
-        if X is not None:
-            X = rows_at(X, y.index, "X")
-            check_finite(X, "X")
-        self._check_length(y)
-
-        self._y_columns = y.columns
-        self._index_name = y.index.name
-        self._x_columns = None if X is None else X.columns
-        self._y_scaler = StandardScaler().fit(y.to_numpy(dtype=float))
-        self._x_scaler = None if X is None else StandardScaler().fit(X.to_numpy(float))
-        series = self._scaled(y, X)  # (T, C+K)
-
-        n_exog = 0 if X is None else X.shape[1]
-        n_steps = {
-            "direct": len(self._train_steps),
-            "recursive": 1,
-            "seq2seq": int(self._train_steps.max()),
-        }[self.strategy]
+        payload = restoring()
+        if payload is not None:  # sktime_rnn.load replays fit to rebuild sktime state
+            restore_into(self, payload, y, X)
+            return self
+        pretrained = getattr(self, "pretrained_", None)
+        self._prepare(y, X, fh, pretrained)
+        series = self._scaled_series(self._y_panel, self._x_panel)
         with self._runtime(self.random_state):
-            network = build_network(self, self._cell_name, y.shape[1], n_exog, n_steps)
-            self.network_ = network.to(self._device)
-            trainer = build_trainer(self, self._device, self.max_epochs)
-            self._optimizer = trainer.make_optimizer(self.network_)
-            self.history_ = TrainingHistory()
-            self._train(series, self.max_epochs)
-        self._remember(series, new_rows=len(series), retrained=True)
+            if pretrained is None:
+                self._train_new_network(series)
+            else:
+                self._start_from_pretrained(series, pretrained)
+        self._remember(series, retrained=True)
         return self
 
-    # -------------------------------------------------------------- predict
-    def _predict(self, fh, X=None):
-        params, index = self._forecast_params(fh, X)
-        point = self.network_.likelihood.point(params)  # (S, C)
-        return pd.DataFrame(self._unscale(point), index=index, columns=self._y_columns)
+    def _pretrain(self, y, X=None, fh=None):
+        """Train the shared network on a panel; ``fit`` then forecasts any series.
 
-    def _predict_quantiles(self, fh, X, alpha):
-        if self._samples_paths:
-            samples, index = self._sample_paths(fh, X)
-            values = np.quantile(samples, alpha, axis=0)  # (A, S, C)
-            values = np.moveaxis(values, 0, -1)
-        else:
-            params, index = self._forecast_params(fh, X)
-            quantiles = self.network_.likelihood.quantiles(params, alpha)  # (S, C, A)
-            values = self._unscale(quantiles.movedim(-1, 0)).transpose(1, 2, 0)
-        return quantile_frame(values, index, self._y_columns, alpha)
-
-    def _predict_var(self, fh, X=None, cov=False):
-        if cov:
-            raise NotImplementedError(
-                f"{type(self).__name__} forecasts marginal variances only; "
-                "call predict_var with cov=False"
-            )
-        if self._samples_paths:
-            samples, index = self._sample_paths(fh, X)
-            variance = samples.var(axis=0)
-        else:
-            params, index = self._forecast_params(fh, X)
-            variance = self.network_.likelihood.variance(params).numpy()
-            variance = variance * self._y_scaler.var_
-        return pd.DataFrame(variance, index=index, columns=self._y_columns)
-
-    def _predict_proba(self, fh, X, marginal=True):
-        """Normal for ``loss="normal"``, else an empirical distribution.
-
-        The recursive strategy's distribution is that of its sample paths; the
-        quantile loss's is its piecewise-linear quantile function at
-        ``n_samples`` evenly spaced probabilities.
+        After ``pretrain``, ``fit(y)`` keeps the pretrained weights: it only
+        computes the new series' scaling and context (and fine-tunes for
+        ``fine_tune_epochs`` epochs if that is above 0).
         """
-        if self._samples_paths:
-            samples, index = self._sample_paths(fh, X)
-            return empirical_distribution(samples, index, self._y_columns)
-        params, index = self._forecast_params(fh, X)
-        likelihood = self.network_.likelihood
-        if self.loss == "normal":
-            mean = self._unscale(params[..., 0])
-            std = params[..., 1].numpy() * np.sqrt(self._y_scaler.var_)
-            return normal_distribution(mean, std, index, self._y_columns)
-        grid = (torch.arange(self.n_samples) + 0.5) / self.n_samples
-        draws = self._unscale(likelihood.quantiles(params, grid).movedim(-1, 0))
-        return empirical_distribution(draws, index, self._y_columns)
+        if fh is not None:
+            fh = fh.to_relative(get_cutoff(y, return_index=True))
+        self._prepare(
+            y, X, fh, pretrained=None, cutoff=get_cutoff(y, return_index=True)
+        )
+        series = self._scaled_series(self._y_panel, self._x_panel)
+        with self._runtime(self.random_state):
+            self._train_new_network(series)
+        self._keep_pretrained()
+        return self
+
+    def _pretrain_update(self, y, X=None, fh=None):
+        """Continue pretraining on more panel data for ``max_epochs`` epochs."""
+        pretrained = self.pretrained_
+        self._restore_pretrained_config(pretrained)
+        cutoff = get_cutoff(y, return_index=True)
+        self._y_panel, self._x_panel = self._split(y, X, fitting=False)
+        self._check_lengths(self._y_panel, cutoff)
+        self._ends = [frame.index[-1] for frame in self._y_panel.frames]
+        self._y_scaling = SeriesScaling.fit(
+            [f.to_numpy(float) for f in self._y_panel.frames]
+        )
+        self._x_scaling = None
+        if self._x_panel is not None:
+            self._x_scaling = SeriesScaling.fit(
+                [f.to_numpy(float) for f in self._x_panel.frames]
+            )
+        series = self._scaled_series(self._y_panel, self._x_panel)
+        self.network_ = self.pretrained_network_
+        self.history_ = self.pretrain_history_
+        with self._runtime(self.random_state):
+            self._train(series, self.max_epochs)
+        self._keep_pretrained()
+        return self
 
     # --------------------------------------------------------------- update
     def _update(self, y, X=None, update_params=True):
@@ -233,16 +253,35 @@ class BaseRecurrentForecaster(BaseForecaster):
         of ``fit``: on the training windows whose targets lie in the new data,
         or, if ``stateful``, on the whole history streamed again (after which
         the state is warmed up anew). The scaling fitted in ``fit`` is kept.
+        With panel data, every series seen in ``fit`` must be updated.
         """
-        check_same_columns(y, self._y_columns, "y")
-        check_finite(y, "y")
-        X = self._exog_at(X, y.index, "update")
-        extended = np.concatenate([self._context, self._scaled(y, X)])
-        retrain = update_params and self.update_epochs > 0
+        y_panel, x_panel = self._split(y, X, fitting=False)
+        unknown = [key for key in y_panel.keys if key not in self._keys]
+        if unknown:
+            raise ValueError(
+                f"update got series not seen in fit: {unknown[:3]}; fit (or "
+                "pretrain) on them first"
+            )
+        positions = [self._keys.index(key) for key in y_panel.keys]
+        new = [context[:0] for context in self._context]  # no new rows by default
+        for position, rows in zip(
+            positions, self._scaled_series(y_panel, x_panel, positions), strict=True
+        ):
+            new[position] = rows
+        for position, frame in zip(positions, y_panel.frames, strict=True):
+            self._ends[position] = frame.index[-1]
+        extended = [
+            np.concatenate([c, n]) for c, n in zip(self._context, new, strict=True)
+        ]
+        has_new = any(len(rows) for rows in new)
+        retrain = update_params and self.update_epochs > 0 and has_new
         if retrain:
             with self._runtime(self.random_state):
+                if self._optimizer is None:  # loaded from a file: optimiser not saved
+                    trainer = build_trainer(self, self._device, self.update_epochs)
+                    self._optimizer = trainer.make_optimizer(self.network_)
                 self._train(extended, self.update_epochs)
-        self._remember(extended, new_rows=len(y), retrained=retrain)
+        self._remember(extended, retrained=retrain, new=new)
         return self
 
     def _get_fitted_params(self):
@@ -254,8 +293,184 @@ class BaseRecurrentForecaster(BaseForecaster):
             "gradient_flow": self.history_.gradient_flow,
         }
 
-    # ----------------------------------------------------- training helpers
-    def _training_steps(self, fh) -> np.ndarray:
+    # ------------------------------------------------------------ preparing
+    def _prepare(self, y, X, fh, pretrained, cutoff=None) -> None:
+        """Check parameters and data, split series, fit the scaling."""
+        check_params(self)
+        cutoff = self.cutoff if cutoff is None else cutoff
+        if pretrained is not None:
+            self._restore_pretrained_config(pretrained)
+        else:
+            self._cell_name = self._resolve_cell()
+            self._device = resolve_device(self.device)
+        self._y_panel, self._x_panel = self._split(y, X, fitting=True)
+        self._freq = self._time_frequency(cutoff)
+        fh = self._with_freq(fh)
+        if pretrained is not None:
+            self._check_columns_match_pretraining(pretrained)
+            self._check_fh_matches_pretraining(fh, cutoff)
+        else:
+            self._train_steps = self._training_steps(fh, cutoff)
+        self._check_lengths(self._y_panel, cutoff)
+        self._ends = [frame.index[-1] for frame in self._y_panel.frames]
+        self._y_scaling = SeriesScaling.fit(
+            [f.to_numpy(dtype=float) for f in self._y_panel.frames]
+        )
+        self._x_scaling = None
+        if self._x_panel is not None:
+            self._x_scaling = SeriesScaling.fit(
+                [f.to_numpy(dtype=float) for f in self._x_panel.frames]
+            )
+
+    def _split(self, y, X, fitting: bool):
+        """Split ``y`` and ``X`` into series; check and align them."""
+        y_panel = split_panel(y)
+        if fitting:
+            self._keys = y_panel.keys
+            self._index_names = y_panel.index_names
+            self._y_columns = y.columns
+            self._x_columns = None if X is None else X.columns
+        elif y.shape[1] == 1 == len(self._y_columns):  # a univariate y's name is free
+            y_panel.frames = [
+                f.set_axis(self._y_columns, axis=1) for f in y_panel.frames
+            ]
+        for position, frame in enumerate(y_panel.frames):
+            name = "y" if not y_panel.is_panel else f"y ({y_panel.label(position)})"
+            check_same_columns(frame, self._y_columns, name)
+            self._check_data(frame, name)
+        x_panel = None
+        if self._x_columns is not None:
+            if X is None:
+                raise ValueError(
+                    "X was passed to fit, so update needs X too, at the time "
+                    f"points of y, with columns {list(self._x_columns)}"
+                )
+            x_panel = self._exog_frames(X, [f.index for f in y_panel.frames], y_panel)
+        return y_panel, x_panel
+
+    def _exog_frames(self, X, indices, y_panel):
+        """``X`` of every series at its ``indices``, checked, as a panel."""
+        x_by_key = dict(zip(*_keys_and_frames(split_panel(X)), strict=True))
+        frames = []
+        for position, (key, index) in enumerate(
+            zip(y_panel.keys, indices, strict=True)
+        ):
+            if key not in x_by_key:
+                raise ValueError(f"X has no rows for {y_panel.label(position)}")
+            frame = self._rows_of_X(x_by_key[key], index)
+            check_same_columns(frame, self._x_columns, "X")
+            frames.append(frame)
+        return Panel(y_panel.keys, frames, y_panel.index_names)
+
+    def _check_lengths(self, panel: Panel, cutoff) -> None:
+        largest = int(self._train_steps.max())
+        needed = self.window_length + largest
+        for position, frame in enumerate(panel.frames):
+            if len(frame) < needed:
+                what = "y is" if not panel.is_panel else f"{panel.label(position)} is"
+                raise ValueError(
+                    f"{what} too short: training needs at least {needed} observations "
+                    f"(window_length={self.window_length} + largest horizon step "
+                    f"{largest}), got {len(frame)}. Use a smaller window_length or a "
+                    "shorter fh."
+                )
+
+    def _scaled_series(
+        self, y_panel: Panel, x_panel: Panel | None, positions=None
+    ) -> list[np.ndarray]:
+        """Every series' scaled (T_i, C+K) values, targets first.
+
+        ``positions`` are the series' places in fit's panel (default: the same).
+        """
+        positions = range(len(y_panel.frames)) if positions is None else positions
+        series = []
+        for number, (position, frame) in enumerate(
+            zip(positions, y_panel.frames, strict=True)
+        ):
+            parts = [self._y_scaling.transform(frame.to_numpy(dtype=float), position)]
+            if x_panel is not None:
+                values = x_panel.frames[number].to_numpy(dtype=float)
+                parts.append(self._x_scaling.transform(values, position))
+            series.append(np.concatenate(parts, axis=1).astype(np.float32))
+        return series
+
+    # ------------------------------------------------------------- training
+    def _train_new_network(self, series: list[np.ndarray]) -> None:
+        n_targets = len(self._y_columns)
+        n_exog = 0 if self._x_columns is None else len(self._x_columns)
+        n_steps = {
+            "direct": len(self._train_steps),
+            "recursive": 1,
+            "seq2seq": int(self._train_steps.max()),
+        }[self.strategy]
+        network = build_network(self, self._cell_name, n_targets, n_exog, n_steps)
+        self.network_ = network.to(self._device)
+        self._optimizer = build_trainer(self, self._device, 1).make_optimizer(
+            self.network_
+        )
+        self.history_ = TrainingHistory()
+        self._train(series, self.max_epochs, self._checkpoint(series))
+
+    def _start_from_pretrained(self, series: list[np.ndarray], pretrained) -> None:
+        self.network_ = self.pretrained_network_
+        self.history_ = copy.deepcopy(self.pretrain_history_)
+        self._optimizer = None
+        if self.fine_tune_epochs > 0:
+            # a copy, so that a refit starts from the pretrained weights again
+            self.network_ = copy.deepcopy(self.pretrained_network_)
+            trainer = build_trainer(self, self._device, self.fine_tune_epochs)
+            self._optimizer = trainer.make_optimizer(self.network_)
+            self._train(series, self.fine_tune_epochs)
+
+    def _keep_pretrained(self) -> None:
+        """Move the trained network into the attributes ``pretrain`` keeps."""
+        self.pretrained_network_ = self.network_
+        self.pretrain_history_ = self.history_
+        self.pretrained_ = {
+            "cell": self._cell_name,
+            "train_steps": self._train_steps,
+            "y_columns": self._y_columns,
+            "x_columns": self._x_columns,
+            "optimizer": self._optimizer,
+        }
+        del self.network_, self.history_
+
+    def _restore_pretrained_config(self, pretrained: dict) -> None:
+        self._cell_name = pretrained["cell"]
+        self._device = resolve_device(self.device)
+        self._train_steps = pretrained["train_steps"]
+        self._optimizer = pretrained["optimizer"]
+        if getattr(self, "_y_columns", None) is None:  # pretraining again
+            self._y_columns = pretrained["y_columns"]
+            self._x_columns = pretrained["x_columns"]
+
+    def _check_columns_match_pretraining(self, pretrained: dict) -> None:
+        counts = {
+            "y": (len(self._y_columns), len(pretrained["y_columns"])),
+            "X": (
+                0 if self._x_columns is None else len(self._x_columns),
+                0 if pretrained["x_columns"] is None else len(pretrained["x_columns"]),
+            ),
+        }
+        for name, (now, then) in counts.items():
+            if now != then:
+                raise ValueError(
+                    f"{name} has {now} column(s), but the network was pretrained on "
+                    f"{then}: fit it on data shaped like the pretraining data"
+                )
+
+    def _check_fh_matches_pretraining(self, fh, cutoff) -> None:
+        if fh is None or self.strategy == "recursive":
+            return
+        steps = fh.to_relative(cutoff).to_numpy().astype(int)
+        if not np.array_equal(self._training_steps(fh, cutoff), self._train_steps):
+            raise ValueError(
+                f"fit's fh {steps.tolist()} differs from the horizon the network "
+                f"was pretrained for, {self._train_steps.tolist()}; pass that fh or "
+                "pretrain again"
+            )
+
+    def _training_steps(self, fh, cutoff) -> np.ndarray:
         """Horizon steps of the training windows' targets."""
         if fh is None:  # recursive without fh: one-step training
             if self.scheduled_sampling > 0:
@@ -264,49 +479,93 @@ class BaseRecurrentForecaster(BaseForecaster):
                     "one-step model out over the horizon; pass fh to fit or set "
                     "scheduled_sampling=0"
                 )
+            if self.strategy != "recursive":
+                raise ValueError(
+                    f"strategy={self.strategy!r} needs fh to build its network; "
+                    "pass fh (to pretrain as well), or use strategy='recursive'"
+                )
             return np.array([1])
-        steps = fh.to_relative(self.cutoff).to_numpy().astype(int)
+        steps = fh.to_relative(cutoff).to_numpy().astype(int)
         if self.strategy == "direct":
             return steps
         if self.strategy == "recursive" and self.scheduled_sampling == 0:
             return np.array([1])
         return np.arange(1, int(steps.max()) + 1)
 
-    def _train(self, series: np.ndarray, epochs: int) -> None:
+    def _train(self, series: list[np.ndarray], epochs: int, checkpoint=None) -> None:
         """Train ``network_`` on ``series`` for ``epochs``; record in ``history_``."""
         windows = self._windows(series)
         streams = None
         if self.stateful:
-            streams = SeriesStreams(
-                windows.series,
-                self._train_steps,
-                len(self._y_columns),
-                n_streams=self.batch_size,
-                chunk_length=self.window_length,
-            )
-        build_trainer(self, self._device, epochs).fit(
-            self.network_, windows, self._optimizer, self.history_, streams
+            streams = [
+                SeriesStreams(
+                    torch.as_tensor(part, device=self._device),
+                    self._train_steps,
+                    len(self._y_columns),
+                    n_streams=self.batch_size,
+                    chunk_length=self.window_length,
+                )
+                for part in series
+            ]
+        self.history_ = build_trainer(self, self._device, epochs).fit(
+            self.network_, windows, self._optimizer, self.history_, streams, checkpoint
         )
 
-    def _remember(self, series: np.ndarray, new_rows: int, retrained: bool) -> None:
+    def _windows(self, series: list[np.ndarray]) -> SlidingWindows:
+        parts = [torch.as_tensor(s, device=self._device) for s in series]
+        return SlidingWindows.from_series(
+            parts, self.window_length, self._train_steps, len(self._y_columns)
+        )
+
+    def _checkpoint(self, series: list[np.ndarray]) -> Checkpoint | None:
+        """The checkpoint of this fit: named by its hyper-parameters and data."""
+        if self.checkpoint_dir is None:
+            return None
+        ignored = {"verbose", "num_threads", "checkpoint_dir"}
+        params = {k: v for k, v in self.get_params().items() if k not in ignored}
+        digest = hashlib.sha256(
+            json.dumps(params, sort_keys=True, default=repr).encode()
+        )
+        digest.update(type(self).__name__.encode())
+        for part in series:
+            digest.update(part.tobytes())
+        digest.update(self._train_steps.tobytes())
+        return Checkpoint(Path(self.checkpoint_dir) / f"{digest.hexdigest()[:20]}.pt")
+
+    def _remember(self, series: list[np.ndarray], retrained: bool, new=None) -> None:
         """Keep what the next forecast (and update) starts from.
 
-        Window mode keeps the last window plus what an update's windows need.
-        Stateful mode keeps the whole history, to warm the state up anew after
-        the weights change, and the state after its last step.
+        Window mode keeps, per series, the last window plus what an update's
+        windows need. Stateful mode keeps the whole history, to warm the state
+        up anew after the weights change, and the state after its last step.
         """
         if not self.stateful:
             context_length = self.window_length + int(self._train_steps.max()) - 1
-            self._context = series[-context_length:]
+            self._context = [s[-context_length:] for s in series]
             return
         self._context = series
-        start_state = None if retrained else self._hidden_state
-        rows = series if retrained else series[-new_rows:]
+        states, features = [], []
         with self._runtime(None), torch.inference_mode():
-            inputs = torch.as_tensor(rows, device=self._device).unsqueeze(0)
-            output, self._hidden_state = self.network_.encoder(inputs, start_state)
-        self._features = output[:, -1]  # (1, H), the summary of all data seen
+            for position in range(len(series)):
+                rows, start = series[position], None
+                if not retrained:  # continue from the state, over the new rows
+                    rows = new[position]
+                    start = [select_batch(s, position) for s in self._hidden_state]
+                    if not len(rows):
+                        states.append(start)
+                        features.append(self._features[position : position + 1])
+                        continue
+                inputs = torch.as_tensor(rows, device=self._device).unsqueeze(0)
+                output, state = self.network_.encoder(inputs, start)
+                states.append(state)
+                features.append(output[:, -1])
+        self._features = torch.cat(features)  # (B, H), the summary of all data seen
+        self._hidden_state = [
+            concat_batch([state[layer] for state in states])
+            for layer in range(len(states[0]))
+        ]
 
+    # --------------------------------------------------------------- checks
     def _resolve_cell(self) -> str:
         allowed = self._cells
         cell = self.cell if self.cell is not None else (allowed or ("lstm",))[0]
@@ -318,127 +577,59 @@ class BaseRecurrentForecaster(BaseForecaster):
         get_cell(cell)  # raises with the registered names if unknown
         return cell
 
-    def _check_length(self, y: pd.DataFrame) -> None:
-        largest = int(self._train_steps.max())
-        needed = self.window_length + largest
-        if len(y) < needed:
+    def _time_frequency(self, cutoff) -> str | None:
+        """The frequency of a DatetimeIndex: the cutoff's, else the data's."""
+        if not isinstance(cutoff, pd.DatetimeIndex):
+            return None
+        freq = cutoff.freqstr
+        if freq is None:  # sktime infers none for unaligned panels: look at a series
+            longest = max(self._y_panel.frames, key=len).index
+            freq = pd.infer_freq(longest) if len(longest) >= 3 else None
+        if freq is None:
             raise ValueError(
-                f"y is too short: training needs at least {needed} observations "
-                f"(window_length={self.window_length} + largest horizon step "
-                f"{largest}), got {len(y)}. Use a smaller window_length or a "
-                "shorter fh."
+                "y has a DatetimeIndex without a frequency, and none can be "
+                "inferred (irregular dates or fewer than 3 time points), so forecast "
+                "times cannot be computed; give it one, e.g. y = y.asfreq('D')"
             )
+        return freq
 
-    def _scaled(self, y: pd.DataFrame, X: pd.DataFrame | None) -> np.ndarray:
-        parts = [self._y_scaler.transform(y.to_numpy(dtype=float))]
-        if self._x_columns is not None:
-            parts.append(self._x_scaler.transform(X.to_numpy(dtype=float)))
-        return np.concatenate(parts, axis=1).astype(np.float32)  # (T, C+K)
+    @staticmethod
+    def _check_data(data: pd.DataFrame, name: str) -> None:
+        check_time_index(data, name)
+        check_finite(data, name)
 
-    def _windows(self, series: np.ndarray) -> SlidingWindows:
-        return SlidingWindows(
-            torch.as_tensor(series, device=self._device),
-            self.window_length,
-            self._train_steps,
-            n_targets=len(self._y_columns),
-        )
+    @staticmethod
+    def _rows_of_X(X: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+        """The rows of ``X`` at ``index``, checked: only those must be finite."""
+        check_time_index(X, "X")
+        X = rows_at(X, index, "X")
+        check_finite(X, "X")
+        return X
 
     def _runtime(self, random_state):
         return torch_runtime(draw_seed(random_state), self.num_threads, self._device)
 
-    # --------------------------------------------------- prediction helpers
-    @property
-    def _samples_paths(self) -> bool:
-        """Whether predictive distributions come from Monte-Carlo sample paths."""
-        return self.strategy == "recursive"
+    def save(self, path=None, serialization_format="pickle"):
+        """Save the forecaster; ``serialization_format="safetensors"`` needs no pickle.
 
-    def _forecast_params(self, fh, X) -> tuple[torch.Tensor, pd.Index]:
-        """Likelihood parameters (S, C, P) at the steps of ``fh``, in scaled units.
-
-        The recursive strategy rolls its point forecast forward.
+        Parameters
+        ----------
+        path : str or Path, optional
+            Where to write. For "pickle" and "cloudpickle" this is sktime's
+            ``BaseObject.save`` (a zip file, or bytes in memory if None).
+        serialization_format : {"pickle", "cloudpickle", "safetensors"}
+            "safetensors" writes :func:`sktime_rnn.save`'s file: weights and
+            JSON metadata, loaded by :func:`sktime_rnn.load` without
+            executing any code from the file.
         """
-        steps, horizon, past, future_exog = self._prediction_inputs(fh, X)
-        with self._runtime(None), torch.inference_mode():
-            if self.stateful:
-                params = self.network_.forecast_from(self._features, future_exog)
-            elif self.strategy == "recursive":
-                params, _ = roll_out(self.network_, past, future_exog, len(horizon))
-            else:
-                params = self.network_(past, future_exog)  # (1, S, C, P)
-        positions = np.searchsorted(horizon, steps)
-        return params[0, positions].cpu(), self._index(fh)
+        if serialization_format == "safetensors":
+            if path is None:
+                raise ValueError(
+                    "save with serialization_format='safetensors' needs a path"
+                )
+            return save_safetensors(self, path)
+        return super().save(path=path, serialization_format=serialization_format)
 
-    def _sample_paths(self, fh, X) -> tuple[np.ndarray, pd.Index]:
-        """``n_samples`` Monte-Carlo paths (n, S, C) of the recursive strategy.
 
-        Each path feeds back draws from the one-step predictive distribution;
-        draws are seeded by ``random_state``.
-        """
-        steps, horizon, past, future_exog = self._prediction_inputs(fh, X)
-        likelihood = self.network_.likelihood
-        draw = likelihood.sample if likelihood.probabilistic else likelihood.point
-        repeat = (self.n_samples, 1, 1)
-        with self._runtime(self.random_state), torch.inference_mode():
-            _, paths = roll_out(
-                self.network_,
-                past.repeat(*repeat),
-                future_exog.repeat(*repeat),
-                len(horizon),
-                feed_back=draw,
-            )  # (n, M, C)
-        positions = np.searchsorted(horizon, steps)
-        samples = paths[:, positions].cpu().double().numpy()
-        return samples * np.sqrt(
-            self._y_scaler.var_
-        ) + self._y_scaler.mean_, self._index(fh)
-
-    def _prediction_inputs(self, fh, X):
-        """Steps asked for, steps the network produces, last window, future X."""
-        steps = fh.to_relative(self.cutoff).to_numpy().astype(int)
-        if self.strategy == "recursive":
-            horizon = np.arange(1, int(steps.max()) + 1)
-        elif self.strategy == "seq2seq":
-            horizon = np.arange(1, int(self._train_steps.max()) + 1)
-        else:
-            horizon = self._train_steps
-        future_exog = self._future_exog(fh, horizon, X).unsqueeze(0).to(self._device)
-        past = torch.as_tensor(
-            self._context[-self.window_length :], device=self._device
-        )
-        return steps, horizon, past.unsqueeze(0), future_exog  # (1, L, C+K), (1, S, K)
-
-    def _index(self, fh) -> pd.Index:
-        return fh.to_absolute_index(self.cutoff).rename(self._index_name)
-
-    def _unscale(self, values) -> np.ndarray:
-        """Undo the target scaling of (..., C) values.
-
-        Multiplies by the standard deviation itself, not sklearn's ``scale_``
-        (1 for constant columns), so a constant training series forecasts itself.
-        """
-        values = values.cpu().double().numpy() if torch.is_tensor(values) else values
-        return values * np.sqrt(self._y_scaler.var_) + self._y_scaler.mean_
-
-    def _exog_at(self, X, index: pd.Index, method: str) -> pd.DataFrame | None:
-        """Rows of ``X`` at ``index``, checked; None if fit saw no ``X``."""
-        if self._x_columns is None:
-            return None
-        if X is None:
-            raise ValueError(
-                f"X was passed to fit, so {method} needs X at the time points "
-                f"{list(index[:3])}{'...' if len(index) > 3 else ''}, with columns "
-                f"{list(self._x_columns)}"
-            )
-        X = rows_at(X, index, "X")
-        check_same_columns(X, self._x_columns, "X")
-        check_finite(X, "X")
-        return X
-
-    def _future_exog(self, fh, horizon: np.ndarray, X) -> torch.Tensor:
-        """Scaled ``X`` (S, K) at the horizon steps the network produces."""
-        if self._x_columns is None:
-            return torch.zeros(len(horizon), 0)
-        relative = ForecastingHorizon(horizon, is_relative=True, freq=fh.freq)
-        X = self._exog_at(X, relative.to_absolute_index(self.cutoff), "predict")
-        scaled = self._x_scaler.transform(X.to_numpy(dtype=float))
-        return torch.as_tensor(scaled, dtype=torch.float32)  # (S, K)
+def _keys_and_frames(panel: Panel):
+    return panel.keys, panel.frames

@@ -94,10 +94,22 @@ _PARAMETERS = """\
     update_epochs : int, default=1
         Fine-tuning epochs run by ``update(..., update_params=True)`` on the
         windows whose targets lie in the new data; 0 only moves the context.
+    fine_tune_epochs : int, default=0
+        After ``pretrain``, epochs of training that ``fit`` runs on the new
+        series (on a copy of the pretrained network, so a refit starts from the
+        pretrained weights again); 0 keeps the pretrained weights as they are:
+        ``fit`` then only computes the new series' scaling and context.
     on_nonfinite : {{"warn", "raise"}}, default="warn"
         If the loss becomes NaN/inf, the weights from the start of that epoch
         are restored, then training stops with a warning ("warn") or raises
         ``TrainingDivergedError`` ("raise").
+    checkpoint_dir : str, Path or None, default=None
+        Directory for epoch checkpoints of ``fit``. A fit with the same
+        hyper-parameters and data resumes from its checkpoint, continuing
+        exactly as if it had not stopped (the random state is checkpointed
+        too). A ``KeyboardInterrupt`` (Ctrl-C) during ``fit`` always leaves the
+        forecaster fitted with the weights of the last completed epoch, with a
+        warning, or, if no epoch had completed, unfitted.
     random_state : int, RandomState instance or None, default=None
         Seed of weight initialisation, shuffling and dropout. The same seed
         gives identical forecasts on the CPU.
@@ -117,11 +129,23 @@ _PARAMETERS = """\
 
     Notes
     -----
-    The target (and ``X``) are standardised with statistics of the training
-    data and forecasts are transformed back. The network reads the last
-    ``window_length`` values of ``y`` and ``X``. When ``X`` was passed to
-    ``fit``, ``predict`` needs ``X`` at the forecast times (every step up to the
-    largest for the recursive and seq2seq strategies).
+    ``y`` may be one series or many (sktime's ``pd-multiindex`` and
+    ``pd_multiindex_hier`` formats): one network is then trained on the windows
+    of every series (a global model), and ``predict`` forecasts every series.
+    Series may differ in length, start and end: the steps ahead of ``fh``
+    (relative to the cutoff, the latest end) are forecast from each series' own
+    last observation. Each must be at least ``window_length`` + the largest
+    horizon step long (a shorter one is refused, naming it).
+    ``pretrain(y_panel)`` trains the network on a panel; a later ``fit(y)`` on
+    any series keeps those weights (see ``fine_tune_epochs``), and
+    ``pretrain`` again continues training on more data.
+
+    The target (and ``X``) of every series are standardised with that series'
+    own statistics of the training data and forecasts are transformed back.
+    The network reads the last ``window_length`` values of ``y`` and ``X``.
+    When ``X`` was passed to ``fit``, ``predict`` needs ``X`` at the forecast
+    times (every step up to the largest for the recursive and seq2seq
+    strategies).
 
     Probabilistic forecasts of the recursive strategy come from ``n_samples``
     sample paths (ancestral sampling: each path feeds back a draw from the

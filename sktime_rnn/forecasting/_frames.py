@@ -41,7 +41,12 @@ def empirical_distribution(samples: np.ndarray, index, columns):
     from skpro.distributions.empirical import Empirical
 
     n_samples, n_steps, _ = samples.shape
-    rows = pd.MultiIndex.from_product([range(n_samples), index])  # sample-major
+    if isinstance(index, pd.MultiIndex):  # panel: (sample, instance..., time)
+        rows = pd.MultiIndex.from_tuples(
+            [(sample, *row) for sample in range(n_samples) for row in index]
+        )
+    else:
+        rows = pd.MultiIndex.from_product([range(n_samples), index])  # sample-major
     spl = pd.DataFrame(samples.reshape(n_samples * n_steps, -1), index=rows)
     spl.columns = columns
     return Empirical(spl, time_indep=False, index=index, columns=columns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = ["DEFAULT_QUANTILES", "PROBABILISTIC_LOSSES", "STRATEGIES", "check_params"]
 
 import numbers
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,6 +97,7 @@ PARAM_RULES = {
     "max_epochs": POSITIVE_INT,
     "batch_size": POSITIVE_INT,
     "update_epochs": Number(numbers.Integral, low=0),
+    "fine_tune_epochs": Number(numbers.Integral, low=0),
     "on_nonfinite": OneOf(("warn", "raise")),
     "num_threads": Number(numbers.Integral, low=1, optional=True),
     "verbose": OneOf((True, False)),
@@ -161,6 +163,13 @@ def _check_combinations(estimator) -> list[str]:
             f"{estimator.scheduled_sampling}"
         )
     problems += _check_quantiles(estimator.quantiles)
+    if estimator.checkpoint_dir is not None and not isinstance(
+        estimator.checkpoint_dir, str | os.PathLike
+    ):
+        problems.append(
+            "checkpoint_dir must be a path (str or os.PathLike) or None, got "
+            f"{estimator.checkpoint_dir!r}"
+        )
     if not isinstance(estimator.device, str):
         problems.append(
             f"device must be a string such as 'cpu', 'cuda' or 'auto', "

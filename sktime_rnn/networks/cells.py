@@ -15,6 +15,7 @@ from __future__ import annotations
 
 __all__ = ["CellSpec", "register_cell", "get_cell", "available_cells"]
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -112,12 +113,21 @@ def register_cell(spec: CellSpec) -> CellSpec:
 
 
 def _load_plugins() -> None:
+    """Register the cells of installed plugins, once; a broken plugin only warns."""
     global _plugins_loaded
     if _plugins_loaded:
         return
     _plugins_loaded = True
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-        register_cell(entry_point.load())
+        try:
+            register_cell(entry_point.load())
+        except Exception as error:  # noqa: BLE001 - one bad plugin must not break all
+            warnings.warn(
+                f"the cell plugin {entry_point.name!r} ({entry_point.value}) could "
+                f"not be loaded and is skipped: {type(error).__name__}: {error}",
+                UserWarning,
+                stacklevel=3,
+            )
 
 
 def available_cells() -> list[str]:

@@ -20,6 +20,20 @@ def detach_state(state):
     return state.detach()
 
 
+def select_batch(state, position: int):
+    """One batch row of one layer's state, ``h`` or ``(h, c)``, each (D, N, H)."""
+    if isinstance(state, tuple):
+        return tuple(s[:, position : position + 1] for s in state)
+    return state[:, position : position + 1]
+
+
+def concat_batch(states: list):
+    """Join one layer's states of several batches along the batch dimension."""
+    if isinstance(states[0], tuple):
+        return tuple(torch.cat(parts, dim=1) for parts in zip(*states, strict=True))
+    return torch.cat(states, dim=1)
+
+
 def _chunk_lengths(length: int, truncation_length: int | None) -> list[int]:
     """Split ``length`` steps into ``truncation_length`` chunks, aligned to the end.
 

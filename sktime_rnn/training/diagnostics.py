@@ -49,6 +49,8 @@ class TrainingHistory:
     gradient_flow : numpy.ndarray or None
         Gradient-flow profile of the trained network on the first training
         windows, see :func:`gradient_flow_profile`.
+    epochs_done : int
+        Epochs completed when this history was checkpointed.
     """
 
     grad_norms: list[float] = field(default_factory=list)
@@ -56,6 +58,7 @@ class TrainingHistory:
     epoch_losses: list[float] = field(default_factory=list)
     stopped_early: str | None = None
     gradient_flow: np.ndarray | None = None
+    epochs_done: int = 0
 
     @property
     def clipped_share(self) -> float:

@@ -14,6 +14,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from sktime_rnn.networks.encoder import detach_state
+from sktime_rnn.training.checkpoint import Checkpoint
 from sktime_rnn.training.diagnostics import (
     VANISHING_RATIO,
     GradientWarning,
@@ -169,23 +170,24 @@ class Trainer:
         return self._record(steps, history)
 
     def run_stateful_epoch(self, network, optimizer, streams, history) -> bool:
-        """One pass over ``streams`` in time order, carrying the detached state.
+        """One pass over every series' streams in time order, carrying the state.
 
-        The state starts at zero at the start of every stream (a series
-        boundary) and is detached after every chunk, so gradients never cross
-        a chunk. Returns False if the loss became non-finite.
+        ``streams`` holds one :class:`SeriesStreams` per series. The state
+        starts at zero at the start of every series (a series boundary) and is
+        detached after every chunk, so gradients never cross a chunk. Returns
+        False if the loss became non-finite.
         """
-        state = None
 
         def steps():
-            nonlocal state
-            for inputs, future_exog, target in streams:
-                prediction, state = network.stream(
-                    inputs, future_exog, state, self.truncation_length
-                )
-                state = [detach_state(s) for s in state]
-                loss = network.likelihood.loss(prediction, target)
-                yield self._optimise(network, optimizer, loss)
+            for series_streams in streams:
+                state = None
+                for inputs, future_exog, target in series_streams:
+                    prediction, state = network.stream(
+                        inputs, future_exog, state, self.truncation_length
+                    )
+                    state = [detach_state(s) for s in state]
+                    loss = network.likelihood.loss(prediction, target)
+                    yield self._optimise(network, optimizer, loss)
 
         return self._record(steps(), history)
 
@@ -207,37 +209,74 @@ class Trainer:
         windows: SlidingWindows,
         optimizer: torch.optim.Optimizer | None = None,
         history: TrainingHistory | None = None,
-        streams: SeriesStreams | None = None,
+        streams: list[SeriesStreams] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> TrainingHistory:
         """Train ``network`` in place for ``max_epochs`` epochs and diagnose.
 
         Pass the ``optimizer`` and ``history`` of an earlier fit to continue it.
         With ``streams``, training is stateful (:meth:`run_stateful_epoch`);
-        ``windows`` then only serve the gradient-flow diagnosis.
+        ``windows`` then only serve the gradient-flow diagnosis. With a
+        ``checkpoint``, training resumes from it if it exists and saves it
+        after every epoch.
+
+        A ``KeyboardInterrupt`` (Ctrl-C) restores the weights of the last
+        completed epoch and stops with a warning; if no epoch had completed,
+        it propagates, leaving the caller unfitted.
         """
         optimizer = optimizer or self.make_optimizer(network)
         history = history or TrainingHistory()
+        start = 0
+        if checkpoint is not None:
+            resumed = checkpoint.restore(network, optimizer)
+            if resumed is not None:
+                history, start = resumed, resumed.epochs_done
         network.train()
         epochs = tqdm(
-            range(self.max_epochs), disable=not self.verbose, desc="epochs", leave=False
+            range(start, self.max_epochs),
+            disable=not self.verbose,
+            desc="epochs",
+            leave=False,
         )
         for epoch in epochs:
             good_state = copy.deepcopy(network.state_dict())
             good_optimizer = copy.deepcopy(optimizer.state_dict())
-            if streams is not None:
-                finite = self.run_stateful_epoch(network, optimizer, streams, history)
-            else:
-                finite = self.run_epoch(network, optimizer, windows, history)
+            try:
+                if streams is not None:
+                    finite = self.run_stateful_epoch(
+                        network, optimizer, streams, history
+                    )
+                else:
+                    finite = self.run_epoch(network, optimizer, windows, history)
+            except KeyboardInterrupt:
+                network.load_state_dict(good_state)
+                optimizer.load_state_dict(good_optimizer)
+                if epoch == start:
+                    raise
+                self._interrupted(epoch, history)
+                break
             if not finite:
                 network.load_state_dict(good_state)
                 optimizer.load_state_dict(good_optimizer)
                 self._diverged(epoch, history)
                 break
+            if checkpoint is not None:
+                checkpoint.save(epoch + 1, network, optimizer, history)
             if self.verbose:
                 epochs.set_postfix(loss=f"{history.epoch_losses[-1]:.4g}")
         network.eval()
         self._warn_about_gradients(network, windows, history)
         return history
+
+    def _interrupted(self, epoch: int, history: TrainingHistory) -> None:
+        history.stopped_early = "interrupted"
+        warnings.warn(
+            f"training was interrupted in epoch {epoch + 1}; the forecaster keeps "
+            f"the weights after epoch {epoch} and is fitted. Fit again to train "
+            "further (with checkpoint_dir set, it resumes).",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def _diverged(self, epoch: int, history: TrainingHistory) -> None:
         message = (

@@ -26,6 +26,10 @@ class SlidingWindows:
         window is paired with.
     n_targets : int
         C, target columns.
+    starts : Tensor, optional
+        Positions in ``series`` where windows may start. Several series laid
+        end to end in one buffer use it to skip windows that would cross from
+        one series into the next (see :meth:`from_series`); all by default.
 
     Examples
     --------
@@ -39,7 +43,14 @@ class SlidingWindows:
     ([[0.0, 1.0, 2.0], [5.0, 6.0, 7.0]], [[3.0, 4.0], [8.0, 9.0]])
     """
 
-    def __init__(self, series: Tensor, window_length: int, steps, n_targets: int):
+    def __init__(
+        self,
+        series: Tensor,
+        window_length: int,
+        steps,
+        n_targets: int,
+        starts: Tensor | None = None,
+    ):
         self.window_length = window_length
         self.n_targets = n_targets
         self.steps = torch.as_tensor(steps, dtype=torch.long)
@@ -52,9 +63,35 @@ class SlidingWindows:
         self.series = series
         self._future_positions = window_length + self.steps - 1
         self._windows = series.unfold(0, span, 1)  # (N, C+K, L+max_step) view
+        if starts is None:
+            starts = torch.arange(self._windows.shape[0], device=series.device)
+        self.starts = starts
+
+    @classmethod
+    def from_series(cls, series: list, window_length: int, steps, n_targets: int):
+        """Windows of several series, laid end to end in one contiguous buffer.
+
+        No window crosses from one series into the next. Every series must be
+        at least ``window_length + max(steps)`` long.
+
+        Examples
+        --------
+        >>> import torch
+        >>> parts = [torch.zeros(5, 1), torch.ones(4, 1)]
+        >>> windows = SlidingWindows.from_series(parts, 2, [1], n_targets=1)
+        >>> len(windows), windows.starts.tolist()
+        (5, [0, 1, 2, 5, 6])
+        """
+        span = window_length + int(max(steps))
+        starts, offset = [], 0
+        for part in series:
+            starts.append(torch.arange(offset, offset + part.shape[0] - span + 1))
+            offset += part.shape[0]
+        buffer = torch.cat(series)  # (sum T_i, C+K), the one copy of the data
+        return cls(buffer, window_length, steps, n_targets, torch.cat(starts))
 
     def __len__(self) -> int:
-        return self._windows.shape[0]
+        return self.starts.shape[0]
 
     def batch(self, index: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Gather windows ``index`` into a batch.
@@ -68,7 +105,7 @@ class SlidingWindows:
         target : Tensor
             (B, S, C) target values at the horizon steps.
         """
-        windows = self._windows[index]  # (B, C+K, L+max_step), the only copy
+        windows = self._windows[self.starts[index]]  # (B, C+K, L+max_step) copy
         past = windows[:, :, : self.window_length].transpose(1, 2)  # (B, L, C+K)
         future = windows[:, :, self._future_positions].transpose(1, 2)  # (B, S, C+K)
         return past, future[:, :, self.n_targets :], future[:, :, : self.n_targets]

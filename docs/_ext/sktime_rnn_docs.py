@@ -1,0 +1,103 @@
+"""Sphinx extension of the sktime-rnn docs: pages generated from the code itself.
+
+- ``hyperparameter`` objects and the ``:hp:`` role: ``:hp:`clip_grad_norm```
+  links to the entry of that hyper-parameter; a name without an entry is a
+  build warning, so the user guide cannot link to a parameter that does not
+  exist.
+- ``.. sktime-rnn-hyperparameters::`` writes one such entry for every parameter
+  of the forecasters, from the Parameters section of their docstring.
+- ``.. sktime-rnn-examples::`` writes one section per script in ``examples/``:
+  its docstring, then its code, so a new example is documented as soon as it
+  exists.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from numpydoc.docscrape import NumpyDocString
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+logger = logging.getLogger(__name__)
+
+
+def _parse(directive: SphinxDirective, lines: list[str]) -> list[nodes.Node]:
+    container = nodes.section()
+    container.document = directive.state.document
+    source = directive.get_source_info()[0]
+    content = StringList(lines, source=source)
+    nested_parse_with_titles(directive.state, content, container)
+    return container.children
+
+
+class HyperparametersDirective(SphinxDirective):
+    """One ``hyperparameter`` entry per parameter of the recurrent forecasters."""
+
+    def run(self):
+        """Parse the docstring of ``RecurrentForecaster`` into entries."""
+        from sktime_rnn import RecurrentForecaster
+
+        doc = NumpyDocString(inspect.getdoc(RecurrentForecaster))
+        lines = []
+        for param in doc["Parameters"]:
+            lines += [f".. hyperparameter:: {param.name}", ""]
+            lines += [f"   *{param.type}*", ""]
+            lines += [f"   {line}" for line in param.desc] + [""]
+        return _parse(self, lines)
+
+
+class ExamplesDirective(SphinxDirective):
+    """A section per example script: its docstring, then its code."""
+
+    def run(self):
+        """Read every ``examples/*.py`` into a section."""
+        lines = []
+        # the quickstart first, then alphabetical
+        scripts = sorted(
+            EXAMPLES.glob("*.py"), key=lambda p: (p.stem != "quickstart", p.stem)
+        )
+        for script in scripts:
+            self.env.note_dependency(str(script))
+            docstring = ast.get_docstring(ast.parse(script.read_text())) or ""
+            title, _, body = docstring.partition("\n")
+            title = title.rstrip(".") or script.stem
+            lines += [f".. _example-{script.stem}:", "", title, "-" * len(title), ""]
+            lines += [f"``examples/{script.name}``", ""]
+            lines += body.strip().splitlines() + [""]
+            lines += [
+                f".. literalinclude:: /../examples/{script.name}",
+                "   :language: python",
+                "",
+            ]
+        return _parse(self, lines)
+
+
+def _warn_unknown_hyperparameter(app, env, node, contnode):
+    """Make ``:hp:`name``` without an entry a warning (Sphinx is silent on it)."""
+    if node.get("refdomain") == "std" and node.get("reftype") == "hp":
+        logger.warning(
+            "no hyper-parameter %r (see docs/hyperparameters.rst)",
+            node["reftarget"],
+            location=node,
+        )
+
+
+def setup(app):
+    """Register the object type, role and directives."""
+    app.add_object_type(
+        "hyperparameter",
+        "hp",
+        objname="hyper-parameter",
+        indextemplate="pair: %s; hyper-parameter",
+    )
+    app.add_directive("sktime-rnn-hyperparameters", HyperparametersDirective)
+    app.add_directive("sktime-rnn-examples", ExamplesDirective)
+    app.connect("missing-reference", _warn_unknown_hyperparameter)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
