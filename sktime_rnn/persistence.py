@@ -416,7 +416,7 @@ def restoring():
 
 def restore_into(forecaster, payload: dict, y: pd.DataFrame, X) -> None:
     """Give ``forecaster`` (inside its ``_fit``) the fitted state of ``payload``."""
-    from sktime_rnn.forecasting._build import build_network
+    from sktime_rnn.forecasting._build import build_network, members_of
     from sktime_rnn.training import TrainingHistory
     from sktime_rnn.training.runtime import resolve_device
 
@@ -457,7 +457,7 @@ def restore_into(forecaster, payload: dict, y: pd.DataFrame, X) -> None:
             f"hyper-parameters describe: {error}"
         ) from error
     forecaster.network_ = network.to(forecaster._device).eval()
-    forecaster._optimizer = None  # not saved: fine-tuning after load starts afresh
+    forecaster._optimizers = None  # not saved: fine-tuning after load starts afresh
     gradient_flow = tensors.get("history.gradient_flow")
     forecaster.history_ = TrainingHistory(
         grad_norms=tensors["history.grad_norms"].tolist(),
@@ -466,6 +466,11 @@ def restore_into(forecaster, payload: dict, y: pd.DataFrame, X) -> None:
         stopped_early=fitted["stopped_early"],
         gradient_flow=None if gradient_flow is None else gradient_flow.numpy(),
     )
+    # other ensemble members' histories are not saved
+    extra_members = len(members_of(network)) - 1
+    forecaster._histories = [forecaster.history_] + [
+        TrainingHistory() for _ in range(extra_members)
+    ]
     if "context" in tensors:
         forecaster._context = list(tensors["context"].numpy())
     else:

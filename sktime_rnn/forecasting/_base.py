@@ -15,7 +15,7 @@ import torch
 from sktime.datatypes import get_cutoff
 from sktime.forecasting.base import BaseForecaster
 
-from sktime_rnn.forecasting._build import build_network, build_trainer
+from sktime_rnn.forecasting._build import build_network, build_trainer, members_of
 from sktime_rnn.forecasting._data import (
     check_finite,
     check_same_columns,
@@ -101,6 +101,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         lr=0.005,
         max_epochs=100,
         batch_size=32,
+        n_models=1,
         update_epochs=1,
         fine_tune_epochs=0,
         on_nonfinite="warn",
@@ -133,6 +134,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         self.lr = lr
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.n_models = n_models
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.on_nonfinite = on_nonfinite
@@ -238,7 +240,6 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
             )
         series = self._scaled_series(self._y_panel, self._x_panel)
         self.network_ = self.pretrained_network_
-        self.history_ = self.pretrain_history_
         with self._runtime(self.random_state):
             self._train(series, self.max_epochs)
         self._keep_pretrained()
@@ -277,9 +278,6 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         retrain = update_params and self.update_epochs > 0 and has_new
         if retrain:
             with self._runtime(self.random_state):
-                if self._optimizer is None:  # loaded from a file: optimiser not saved
-                    trainer = build_trainer(self, self._device, self.update_epochs)
-                    self._optimizer = trainer.make_optimizer(self.network_)
                 self._train(extended, self.update_epochs)
         self._remember(extended, retrained=retrain, new=new)
         return self
@@ -405,21 +403,18 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         }[self.strategy]
         network = build_network(self, self._cell_name, n_targets, n_exog, n_steps)
         self.network_ = network.to(self._device)
-        self._optimizer = build_trainer(self, self._device, 1).make_optimizer(
-            self.network_
-        )
-        self.history_ = TrainingHistory()
+        self._optimizers = None
+        self._histories = [TrainingHistory() for _ in members_of(self.network_)]
         self._train(series, self.max_epochs, self._checkpoint(series))
 
     def _start_from_pretrained(self, series: list[np.ndarray], pretrained) -> None:
         self.network_ = self.pretrained_network_
-        self.history_ = copy.deepcopy(self.pretrain_history_)
-        self._optimizer = None
+        self._histories = copy.deepcopy(pretrained["histories"])
+        self.history_ = self._histories[0]
+        self._optimizers = None
         if self.fine_tune_epochs > 0:
             # a copy, so that a refit starts from the pretrained weights again
             self.network_ = copy.deepcopy(self.pretrained_network_)
-            trainer = build_trainer(self, self._device, self.fine_tune_epochs)
-            self._optimizer = trainer.make_optimizer(self.network_)
             self._train(series, self.fine_tune_epochs)
 
     def _keep_pretrained(self) -> None:
@@ -431,7 +426,8 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
             "train_steps": self._train_steps,
             "y_columns": self._y_columns,
             "x_columns": self._x_columns,
-            "optimizer": self._optimizer,
+            "optimizers": self._optimizers,
+            "histories": self._histories,
         }
         del self.network_, self.history_
 
@@ -439,7 +435,8 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         self._cell_name = pretrained["cell"]
         self._device = resolve_device(self.device)
         self._train_steps = pretrained["train_steps"]
-        self._optimizer = pretrained["optimizer"]
+        self._optimizers = pretrained["optimizers"]
+        self._histories = pretrained["histories"]
         if getattr(self, "_y_columns", None) is None:  # pretraining again
             self._y_columns = pretrained["y_columns"]
             self._x_columns = pretrained["x_columns"]
@@ -493,7 +490,13 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         return np.arange(1, int(steps.max()) + 1)
 
     def _train(self, series: list[np.ndarray], epochs: int, checkpoint=None) -> None:
-        """Train ``network_`` on ``series`` for ``epochs``; record in ``history_``."""
+        """Train ``network_`` on ``series`` for ``epochs``; record in ``history_``.
+
+        An ensemble's members are trained one after the other, each with its
+        own optimiser (created on first use, e.g. again after loading from a
+        file, which does not save optimiser state) and history; ``history_`` is
+        the first member's.
+        """
         windows = self._windows(series)
         streams = None
         if self.stateful:
@@ -507,9 +510,24 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
                 )
                 for part in series
             ]
-        self.history_ = build_trainer(self, self._device, epochs).fit(
-            self.network_, windows, self._optimizer, self.history_, streams, checkpoint
-        )
+        trainer = build_trainer(self, self._device, epochs)
+        members = members_of(self.network_)
+        if self._optimizers is None:
+            self._optimizers = [trainer.make_optimizer(member) for member in members]
+        for number, member in enumerate(members):
+            member_checkpoint = checkpoint
+            if checkpoint is not None and len(members) > 1:
+                path = checkpoint.path
+                member_checkpoint = Checkpoint(path.with_stem(f"{path.stem}-{number}"))
+            self._histories[number] = trainer.fit(
+                member,
+                windows,
+                self._optimizers[number],
+                self._histories[number],
+                streams,
+                member_checkpoint,
+            )
+        self.history_ = self._histories[0]
 
     def _windows(self, series: list[np.ndarray]) -> SlidingWindows:
         parts = [torch.as_tensor(s, device=self._device) for s in series]

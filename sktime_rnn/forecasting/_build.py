@@ -6,7 +6,11 @@ __all__ = ["build_network", "build_trainer"]
 
 from sktime_rnn.networks import RecurrentEncoder
 from sktime_rnn.networks.likelihoods import make_likelihood
-from sktime_rnn.networks.model import DirectForecastNetwork, Seq2SeqForecastNetwork
+from sktime_rnn.networks.model import (
+    DirectForecastNetwork,
+    EnsembleNetwork,
+    Seq2SeqForecastNetwork,
+)
 from sktime_rnn.training import Trainer
 
 
@@ -25,11 +29,26 @@ def _encoder(estimator, cell: str, input_size: int, bidirectional: bool, skip: b
 
 
 def build_network(estimator, cell: str, n_targets: int, n_exog: int, n_steps: int):
-    """The network of ``estimator``'s strategy, cell and likelihood.
+    """The network of ``estimator``'s strategy, cell, likelihood and ``n_models``.
 
     ``n_steps`` is the number of horizon steps the network outputs: the fitted
     steps (direct), 1 (recursive) or all steps up to the largest (seq2seq).
+    With ``n_models`` above 1, an :class:`EnsembleNetwork` of that many members,
+    each initialised from the global torch generator in turn.
     """
+    members = [
+        _single_network(estimator, cell, n_targets, n_exog, n_steps)
+        for _ in range(estimator.n_models)
+    ]
+    return members[0] if len(members) == 1 else EnsembleNetwork(members)
+
+
+def members_of(network) -> list:
+    """The networks trained one by one: the members of an ensemble, or itself."""
+    return list(network.members) if isinstance(network, EnsembleNetwork) else [network]
+
+
+def _single_network(estimator, cell: str, n_targets: int, n_exog: int, n_steps: int):
     encoder = _encoder(
         estimator,
         cell,

@@ -91,6 +91,12 @@ _PARAMETERS = """\
         Passes over all training windows in ``fit``.
     batch_size : int, default=32
         Windows per optimiser step.
+    n_models : int, default=1
+        Seed ensemble: this many networks, initialised and trained one after
+        the other from the same ``random_state`` stream, whose forecasts are
+        averaged (the mean of point forecasts and quantiles; for
+        ``loss="normal"`` the normal with the mixture's mean and variance).
+        Fit time grows in proportion.
     update_epochs : int, default=1
         Fine-tuning epochs run by ``update(..., update_params=True)`` on the
         windows whose targets lie in the new data; 0 only moves the context.
@@ -196,6 +202,7 @@ _TEST_PARAMS = [
         "window_norm": None,
         "optimizer": "adamw",
         "loss": "mae",
+        "n_models": 2,
         "max_epochs": 1,
         "num_threads": 1,
         "random_state": 2,

@@ -96,6 +96,7 @@ PARAM_RULES = {
     "lr": POSITIVE_FLOAT,
     "max_epochs": POSITIVE_INT,
     "batch_size": POSITIVE_INT,
+    "n_models": POSITIVE_INT,
     "update_epochs": Number(numbers.Integral, low=0),
     "fine_tune_epochs": Number(numbers.Integral, low=0),
     "on_nonfinite": OneOf(("warn", "raise")),
@@ -150,6 +151,11 @@ def _check_combinations(estimator) -> list[str]:
         problems.append(
             "stateful=True needs window_norm=None: a stream has no windows to "
             f"normalise, got window_norm={estimator.window_norm!r}"
+        )
+    if estimator.stateful and estimator.n_models > 1:
+        problems.append(
+            "stateful=True needs n_models=1: every member would carry its own "
+            f"state, got n_models={estimator.n_models}"
         )
     if estimator.stateful and estimator.strategy != "direct":
         problems.append(

@@ -66,6 +66,10 @@ class PointLikelihood(nn.Module):
         """Point forecast (N, S, C)."""
         return params[..., 0]
 
+    def combine(self, stacked: Tensor) -> Tensor:
+        """Parameters of an ensemble from its members' (K, N, S, C, P): the mean."""
+        return stacked.mean(dim=0)
+
 
 class NormalLikelihood(PointLikelihood):
     """A normal predictive distribution trained by Gaussian negative log-likelihood.
@@ -112,6 +116,13 @@ class NormalLikelihood(PointLikelihood):
     def variance(self, params: Tensor) -> Tensor:
         """Variance (N, S, C)."""
         return params[..., 1] ** 2
+
+    def combine(self, stacked: Tensor) -> Tensor:
+        """The normal with the mean and variance of the members' equal mixture."""
+        means, scales = stacked[..., 0], stacked[..., 1]
+        mean = means.mean(dim=0)
+        variance = (scales**2 + means**2).mean(dim=0) - mean**2
+        return torch.stack([mean, variance.clamp_min(_MIN_SCALE**2).sqrt()], dim=-1)
 
     def sample(self, params: Tensor) -> Tensor:
         """One draw (N, S, C) from the global torch generator."""

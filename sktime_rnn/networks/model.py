@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "WINDOW_NORMS",
     "DirectForecastNetwork",
+    "EnsembleNetwork",
     "ForecastNetwork",
     "Seq2SeqForecastNetwork",
 ]
@@ -257,3 +258,51 @@ def _forward_half(state):
     if isinstance(state, tuple):
         return tuple(s[:1].contiguous() for s in state)
     return state[:1].contiguous()
+
+
+class EnsembleNetwork(nn.Module):
+    """Networks of one architecture from different seeds, averaged at predict.
+
+    Each member is trained on its own; the ensemble's forecast combines the
+    members' likelihood parameters (:meth:`PointLikelihood.combine`): the mean
+    of point forecasts and of quantiles, the moment-matched normal of a normal
+    mixture.
+
+    Parameters
+    ----------
+    members : list of ForecastNetwork
+        Same architecture and likelihood.
+
+    Examples
+    --------
+    >>> import torch
+    >>> members = [
+    ...     DirectForecastNetwork(RecurrentEncoder("gru", 1, 4), 1, 2) for _ in range(3)
+    ... ]
+    >>> ensemble = EnsembleNetwork(members)
+    >>> past = torch.randn(5, 8, 1)
+    >>> mean = torch.stack([m(past) for m in members]).mean(0)
+    >>> torch.allclose(ensemble(past), mean)
+    True
+    """
+
+    def __init__(self, members: list[ForecastNetwork]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    @property
+    def likelihood(self):
+        """The members' likelihood."""
+        return self.members[0].likelihood
+
+    @property
+    def n_steps(self) -> int:
+        """S, horizon steps predicted."""
+        return self.members[0].n_steps
+
+    def forward(self, past, future_exog=None, truncation_length=None) -> Tensor:
+        """Combined (N, S, C, P) parameters of all members."""
+        stacked = torch.stack(
+            [member(past, future_exog, truncation_length) for member in self.members]
+        )  # (K, N, S, C, P)
+        return self.likelihood.combine(stacked)
