@@ -211,11 +211,10 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         computes the new series' scaling and context (and fine-tunes for
         ``fine_tune_epochs`` epochs if that is above 0).
         """
+        cutoff = get_cutoff(y, return_index=True)
         if fh is not None:
-            fh = fh.to_relative(get_cutoff(y, return_index=True))
-        self._prepare(
-            y, X, fh, pretrained=None, cutoff=get_cutoff(y, return_index=True)
-        )
+            fh = fh.to_relative(cutoff)
+        self._prepare(y, X, fh, pretrained=None, cutoff=cutoff)
         series = self._scaled_series(self._y_panel, self._x_panel)
         with self._runtime(self.random_state):
             self._train_new_network(series)
@@ -229,15 +228,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         cutoff = get_cutoff(y, return_index=True)
         self._y_panel, self._x_panel = self._split(y, X, fitting=False)
         self._check_lengths(self._y_panel, cutoff)
-        self._ends = [frame.index[-1] for frame in self._y_panel.frames]
-        self._y_scaling = SeriesScaling.fit(
-            [f.to_numpy(float) for f in self._y_panel.frames]
-        )
-        self._x_scaling = None
-        if self._x_panel is not None:
-            self._x_scaling = SeriesScaling.fit(
-                [f.to_numpy(float) for f in self._x_panel.frames]
-            )
+        self._fit_scaling()
         series = self._scaled_series(self._y_panel, self._x_panel)
         self.network_ = self.pretrained_network_
         with self._runtime(self.random_state):
@@ -254,7 +245,8 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         of ``fit``: on the training windows whose targets lie in the new data,
         or, if ``stateful``, on the whole history streamed again (after which
         the state is warmed up anew). The scaling fitted in ``fit`` is kept.
-        With panel data, every series seen in ``fit`` must be updated.
+        With panel data, series missing from ``y`` keep their context (and
+        state); series not seen in ``fit`` are refused.
         """
         y_panel, x_panel = self._split(y, X, fitting=False)
         unknown = [key for key in y_panel.keys if key not in self._keys]
@@ -310,6 +302,10 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         else:
             self._train_steps = self._training_steps(fh, cutoff)
         self._check_lengths(self._y_panel, cutoff)
+        self._fit_scaling()
+
+    def _fit_scaling(self) -> None:
+        """Every series' last time point and scaling statistics."""
         self._ends = [frame.index[-1] for frame in self._y_panel.frames]
         self._y_scaling = SeriesScaling.fit(
             [f.to_numpy(dtype=float) for f in self._y_panel.frames]
