@@ -166,6 +166,8 @@ def _fitted_metadata(forecaster) -> dict:
         "y_mtype": forecaster._y_mtype_last_seen,
         "y_name": forecaster._converter_store_y.get("name"),
         "keys": [_json_labels(key) for key in forecaster._keys],
+        "series_numbers": [int(n) for n in forecaster._series_numbers],
+        "n_trained_series": len(forecaster._trained_keys),
         "freq": forecaster._freq,
         "index_names": [None if n is None else str(n) for n in forecaster._index_names],
         "stub_index": _encode_index(_ends_index(forecaster)),
@@ -441,8 +443,15 @@ def restore_into(forecaster, payload: dict, y: pd.DataFrame, X) -> None:
         forecaster._x_scaling = SeriesScaling(
             tensors["x_mean"].numpy(), tensors["x_std"].numpy()
         )
+    forecaster._series_numbers = fitted["series_numbers"]
+    forecaster._trained_keys = [None] * fitted["n_trained_series"]  # only counted
     network = build_network(
-        forecaster, fitted["cell"], y.shape[1], fitted["n_exog"], fitted["n_steps"]
+        forecaster,
+        fitted["cell"],
+        y.shape[1],
+        fitted["n_exog"],
+        fitted["n_steps"],
+        fitted["n_trained_series"],
     )
     weights = {
         name.removeprefix("network."): value

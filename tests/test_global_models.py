@@ -117,18 +117,24 @@ def test_pretrained_network_forecasts_new_series_without_training():
         k: v.clone() for k, v in pretrained.pretrained_network_.state_dict().items()
     }
 
-    # a "new" series with the history of series s2
-    new_series = panel.loc["s2"]["y"]
-    pretrained.fit(new_series, fh=[1, 2, 3])
+    # 50 series never seen in pretraining, one of them ("copy") with the
+    # history of series s2
+    new = _panel([30 + i for i in range(49)], seed=7).rename(
+        index=lambda key: f"new{key}" if isinstance(key, str) else key
+    )
+    copy = panel.loc[["s2"]].rename(index={"s2": "copy"})
+    pretrained.fit(pd.concat([new, copy]), fh=[1, 2, 3])
     assert len(pretrained.history_.grad_norms) == steps  # no training step
     for name, value in pretrained.network_.state_dict().items():
         assert np.array_equal(value.numpy(), weights[name].numpy())
+    forecast = pretrained.predict()
+    assert forecast.index.get_level_values("id").nunique() == 50
 
     # equal to the panel-fitted model's forecast for that series
     panel_fitted = LSTMForecaster(**params).fit(panel, fh=[1, 2, 3])
     np.testing.assert_allclose(
-        pretrained.predict().to_numpy(),
-        panel_fitted.predict().loc["s2"].to_numpy().ravel(),
+        forecast.loc["copy"].to_numpy(),
+        panel_fitted.predict().loc["s2"].to_numpy(),
         rtol=1e-6,
     )
 
@@ -162,3 +168,20 @@ def test_pretraining_again_continues_training():
 def test_pretrain_refuses_a_single_series():
     with pytest.raises(TypeError, match="requires Panel or Hierarchical data"):
         LSTMForecaster(**TINY).pretrain(_panel([40]).loc["s0"]["y"], fh=[1])
+
+
+def test_series_embedding_is_learned_and_unseen_series_get_the_mean():
+    y = _panel([30, 40, 35])
+    forecaster = LSTMForecaster(**TINY, series_embedding_dim=3).fit(y, fh=[1, 2])
+    embedding = forecaster.network_.embedding
+    assert embedding.weight.shape == (4, 3)  # 3 series + "not seen"
+    # two series with the same recent values but different identities differ
+    twin = pd.concat([y.loc[["s0"]], y.loc[["s0"]].rename(index={"s0": "s1"})])
+    twins = LSTMForecaster(**TINY, series_embedding_dim=3).fit(twin, fh=[1])
+    forecast = twins.predict()
+    assert not np.allclose(forecast.loc["s0"], forecast.loc["s1"])
+    # after pretraining, an unseen series is numbered "not seen"
+    pretrained = LSTMForecaster(**TINY, series_embedding_dim=3).pretrain(y, fh=[1, 2])
+    pretrained.fit(_panel([30], seed=5).rename(index={"s0": "new"}), fh=[1, 2])
+    assert pretrained._series_numbers == [3]
+    assert np.isfinite(pretrained.predict().to_numpy()).all()

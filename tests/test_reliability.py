@@ -269,6 +269,7 @@ SAVE_CASES = [
     (LSTMForecaster, {"strategy": "recursive", "loss": "normal", "n_samples": 20}),
     (LSTMForecaster, {"strategy": "seq2seq", "loss": "quantile"}),
     (LSTMForecaster, {"stateful": True, "window_norm": None}),
+    (LSTMForecaster, {"series_embedding_dim": 2, "n_models": 2}),
     (GRUForecaster, {"bidirectional": True}),
     (RNNForecaster, {"cell": "rnn_relu", "strategy": "recursive"}),
     (RecurrentForecaster, {"cell": "gru", "strategy": "seq2seq"}),

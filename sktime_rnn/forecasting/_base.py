@@ -102,6 +102,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         max_epochs=100,
         batch_size=32,
         n_models=1,
+        series_embedding_dim=0,
         update_epochs=1,
         fine_tune_epochs=0,
         on_nonfinite="warn",
@@ -135,6 +136,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.n_models = n_models
+        self.series_embedding_dim = series_embedding_dim
         self.update_epochs = update_epochs
         self.fine_tune_epochs = fine_tune_epochs
         self.on_nonfinite = on_nonfinite
@@ -227,6 +229,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         self._restore_pretrained_config(pretrained)
         cutoff = get_cutoff(y, return_index=True)
         self._y_panel, self._x_panel = self._split(y, X, fitting=False)
+        self._number_series(self._y_panel.keys, pretrained["keys"])
         self._check_lengths(self._y_panel, cutoff)
         self._fit_scaling()
         series = self._scaled_series(self._y_panel, self._x_panel)
@@ -299,8 +302,10 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         if pretrained is not None:
             self._check_columns_match_pretraining(pretrained)
             self._check_fh_matches_pretraining(fh, cutoff)
+            self._number_series(self._keys, pretrained["keys"])
         else:
             self._train_steps = self._training_steps(fh, cutoff)
+            self._number_series(self._keys, self._keys)
         self._check_lengths(self._y_panel, cutoff)
         self._fit_scaling()
 
@@ -385,8 +390,33 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
             if x_panel is not None:
                 values = x_panel.frames[number].to_numpy(dtype=float)
                 parts.append(self._x_scaling.transform(values, position))
-            series.append(np.concatenate(parts, axis=1).astype(np.float32))
+            values = np.concatenate(parts, axis=1)
+            series.append(
+                self._with_series_numbers(values, [position]).astype(np.float32)
+            )
         return series
+
+    def _with_series_numbers(self, values: np.ndarray, positions) -> np.ndarray:
+        """Append each series' number in the embedding as a last column.
+
+        ``values`` are (T, F) of one series or (B, S, F) of ``positions``; without
+        a series embedding they are returned unchanged.
+        """
+        if not self.series_embedding_dim:
+            return values
+        numbers = np.asarray([self._series_numbers[p] for p in positions], float)
+        numbers = numbers.reshape((-1,) + (1,) * (values.ndim - 1))  # (B, 1[, 1])
+        column = np.broadcast_to(numbers, values.shape[:-1] + (1,))
+        return np.concatenate([values, column], axis=-1)
+
+    def _number_series(self, keys: list, trained_keys: list) -> None:
+        """Number the series for the embedding by their training position.
+
+        A series the network was not trained on gets ``len(trained_keys)``.
+        """
+        lookup = {key: number for number, key in enumerate(trained_keys)}
+        self._series_numbers = [lookup.get(key, len(trained_keys)) for key in keys]
+        self._trained_keys = trained_keys
 
     # ------------------------------------------------------------- training
     def _train_new_network(self, series: list[np.ndarray]) -> None:
@@ -397,7 +427,9 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
             "recursive": 1,
             "seq2seq": int(self._train_steps.max()),
         }[self.strategy]
-        network = build_network(self, self._cell_name, n_targets, n_exog, n_steps)
+        network = build_network(
+            self, self._cell_name, n_targets, n_exog, n_steps, len(self._trained_keys)
+        )
         self.network_ = network.to(self._device)
         self._optimizers = None
         self._histories = [TrainingHistory() for _ in members_of(self.network_)]
@@ -424,6 +456,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
             "x_columns": self._x_columns,
             "optimizers": self._optimizers,
             "histories": self._histories,
+            "keys": self._trained_keys,
         }
         del self.network_, self.history_
 
@@ -570,6 +603,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
                         features.append(self._features[position : position + 1])
                         continue
                 inputs = torch.as_tensor(rows, device=self._device).unsqueeze(0)
+                inputs = self.network_.embed(inputs)
                 output, state = self.network_.encoder(inputs, start)
                 states.append(state)
                 features.append(output[:, -1])

@@ -28,7 +28,9 @@ def _encoder(estimator, cell: str, input_size: int, bidirectional: bool, skip: b
     )
 
 
-def build_network(estimator, cell: str, n_targets: int, n_exog: int, n_steps: int):
+def build_network(
+    estimator, cell: str, n_targets: int, n_exog: int, n_steps: int, n_series: int
+):
     """The network of ``estimator``'s strategy, cell, likelihood and ``n_models``.
 
     ``n_steps`` is the number of horizon steps the network outputs: the fitted
@@ -37,7 +39,7 @@ def build_network(estimator, cell: str, n_targets: int, n_exog: int, n_steps: in
     each initialised from the global torch generator in turn.
     """
     members = [
-        _single_network(estimator, cell, n_targets, n_exog, n_steps)
+        _single_network(estimator, cell, n_targets, n_exog, n_steps, n_series)
         for _ in range(estimator.n_models)
     ]
     return members[0] if len(members) == 1 else EnsembleNetwork(members)
@@ -48,11 +50,11 @@ def members_of(network) -> list:
     return list(network.members) if isinstance(network, EnsembleNetwork) else [network]
 
 
-def _single_network(estimator, cell: str, n_targets: int, n_exog: int, n_steps: int):
+def _single_network(estimator, cell, n_targets, n_exog, n_steps, n_series):
     encoder = _encoder(
         estimator,
         cell,
-        n_targets + n_exog,
+        n_targets + n_exog + estimator.series_embedding_dim,
         estimator.bidirectional,
         estimator.skip_connections,
     )
@@ -62,6 +64,8 @@ def _single_network(estimator, cell: str, n_targets: int, n_exog: int, n_steps: 
         "n_exogenous": n_exog,
         "window_norm": estimator.window_norm,
         "likelihood": make_likelihood(estimator.loss, estimator.quantiles),
+        "n_series": n_series,
+        "embedding_dim": estimator.series_embedding_dim,
     }
     if estimator.strategy != "seq2seq":
         return DirectForecastNetwork(encoder, **common)

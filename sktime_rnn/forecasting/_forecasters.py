@@ -97,6 +97,12 @@ _PARAMETERS = """\
         averaged (the mean of point forecasts and quantiles; for
         ``loss="normal"`` the normal with the mixture's mean and variance).
         Fit time grows in proportion.
+    series_embedding_dim : int, default=0
+        If above 0, a learned embedding of this size of every series' identity
+        is fed to the network with the values of every step, for panels where
+        which series it is matters beyond its recent values. A series not seen
+        in training (e.g. in ``fit`` after ``pretrain``) gets the mean of the
+        learned embeddings. 0: no embedding.
     update_epochs : int, default=1
         Fine-tuning epochs run by ``update(..., update_params=True)`` on the
         windows whose targets lie in the new data; 0 only moves the context.
@@ -189,6 +195,7 @@ _TEST_PARAMS = [
         "init": "xavier",
         "loss": "huber",
         "window_norm": "mean",
+        "series_embedding_dim": 2,
         "max_epochs": 1,
         "update_epochs": 0,
         "random_state": 1,

@@ -97,6 +97,7 @@ PARAM_RULES = {
     "max_epochs": POSITIVE_INT,
     "batch_size": POSITIVE_INT,
     "n_models": POSITIVE_INT,
+    "series_embedding_dim": Number(numbers.Integral, low=0),
     "update_epochs": Number(numbers.Integral, low=0),
     "fine_tune_epochs": Number(numbers.Integral, low=0),
     "on_nonfinite": OneOf(("warn", "raise")),

@@ -140,22 +140,28 @@ class PredictionMixin:
         return steps, horizon, past, future_exog  # (B, L, C+K), (B, S, K)
 
     def _future_exog(self, fh, horizon: np.ndarray, X) -> torch.Tensor:
-        """Scaled ``X`` (B, S, K) at the horizon steps the network produces."""
+        """Scaled ``X`` (B, S, K) at the horizon steps the network produces.
+
+        With a series embedding, the series' numbers follow as a last column.
+        """
         n_series = len(self._keys)
-        if self._x_columns is None:
-            return torch.zeros(n_series, len(horizon), 0)
-        if X is None:
-            raise ValueError(
-                "X was passed to fit, so predict needs X at the forecast times, "
-                f"with columns {list(self._x_columns)}"
+        scaled = np.zeros((n_series, len(horizon), 0))
+        if self._x_columns is not None:
+            if X is None:
+                raise ValueError(
+                    "X was passed to fit, so predict needs X at the forecast times, "
+                    f"with columns {list(self._x_columns)}"
+                )
+            times = self._indices(ForecastingHorizon(horizon, is_relative=True))
+            x_panel = self._exog_frames(X, times, self._panel_of_keys())
+            scaled = np.stack(
+                [
+                    self._x_scaling.transform(frame.to_numpy(dtype=float), position)
+                    for position, frame in enumerate(x_panel.frames)
+                ]
             )
-        times = self._indices(ForecastingHorizon(horizon, is_relative=True))
-        x_panel = self._exog_frames(X, times, self._panel_of_keys())
-        scaled = [
-            self._x_scaling.transform(frame.to_numpy(dtype=float), position)
-            for position, frame in enumerate(x_panel.frames)
-        ]
-        return torch.as_tensor(np.stack(scaled), dtype=torch.float32)  # (B, S, K)
+        scaled = self._with_series_numbers(scaled, range(n_series))
+        return torch.as_tensor(scaled, dtype=torch.float32)  # (B, S, K)
 
     def _panel_of_keys(self):
         from sktime_rnn.forecasting._panel import Panel

@@ -64,6 +64,13 @@ class ForecastNetwork(nn.Module):
         than levels and follows trends beyond the training range.
     likelihood : PointLikelihood, optional
         What the head's outputs mean; a point forecast if None.
+    n_series : int, default=0
+        Series seen in training, for ``embedding_dim``.
+    embedding_dim : int, default=0
+        If above 0, a learned embedding of every series' identity is added to
+        the inputs of every step. Inputs (and ``future_exog``) then carry the
+        series' number as their last column; number ``n_series`` is a series
+        not seen in training, which gets the mean of the learned embeddings.
     """
 
     def __init__(
@@ -74,6 +81,8 @@ class ForecastNetwork(nn.Module):
         n_exogenous: int = 0,
         window_norm: str | None = None,
         likelihood: PointLikelihood | None = None,
+        n_series: int = 0,
+        embedding_dim: int = 0,
     ):
         super().__init__()
         self.encoder = encoder
@@ -82,6 +91,9 @@ class ForecastNetwork(nn.Module):
         self.n_exogenous = n_exogenous
         self.window_norm = window_norm
         self.likelihood = likelihood if likelihood is not None else PointLikelihood()
+        self.embedding = None
+        if embedding_dim:
+            self.embedding = nn.Embedding(n_series + 1, embedding_dim)
 
     def forward(
         self,
@@ -103,10 +115,26 @@ class ForecastNetwork(nn.Module):
     def normalize(self, past: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Normalise each window's targets; return inputs (N, L, C+K), loc, scale."""
         loc, scale = window_statistics(past, self.n_targets, self.window_norm)
-        if self.window_norm is None:
-            return past, loc, scale
-        normalized = (past[:, :, : self.n_targets] - loc) / scale
-        return torch.cat([normalized, past[:, :, self.n_targets :]], dim=2), loc, scale
+        if self.window_norm is not None:
+            normalized = (past[:, :, : self.n_targets] - loc) / scale
+            past = torch.cat([normalized, past[:, :, self.n_targets :]], dim=2)
+        return self.embed(past), loc, scale
+
+    def embed(self, inputs: Tensor) -> Tensor:
+        """Replace the series-number column by the series' embedding, if any."""
+        if self.embedding is None:
+            return inputs
+        known = self.embedding.weight[:-1]
+        table = torch.cat([known, known.mean(dim=0, keepdim=True)])  # unseen: mean
+        numbers = inputs[:, 0, -1].round().long().clamp(0, known.shape[0])  # (N,)
+        vectors = table[numbers].unsqueeze(1).expand(-1, inputs.shape[1], -1)
+        return torch.cat([inputs[:, :, :-1], vectors], dim=2)  # (N, L, C+K+E)
+
+    def known_exog(self, future_exog: Tensor | None) -> Tensor | None:
+        """``future_exog`` without the series-number column, if any."""
+        if self.embedding is None or future_exog is None:
+            return future_exog
+        return future_exog[..., :-1]
 
     def forecast_normalized(self, inputs, future_exog, truncation_length) -> Tensor:
         """Forecast (N, S, C, P) from normalised ``inputs`` (N, L, C+K)."""
@@ -157,6 +185,7 @@ class DirectForecastNetwork(ForecastNetwork):
         Returns (N, S, C, P) parameters, before any window de-normalisation.
         """
         if self.n_exogenous:
+            future_exog = self.known_exog(future_exog)
             features = torch.cat([features, future_exog.flatten(1)], dim=1)
             # (N, D*H + S*K)
         return self._head_output(self.head, features, self.n_steps)
@@ -194,8 +223,8 @@ class DirectForecastNetwork(ForecastNetwork):
         """
         if self.window_norm is not None or self.encoder.bidirectional:
             raise ValueError("streaming needs window_norm=None and bidirectional=False")
-        output, state = self.encoder(inputs, state, truncation_length)  # (N, T, H)
-        n_streams, length = output.shape[:2]
+        output, state = self.encoder(self.embed(inputs), state, truncation_length)
+        n_streams, length = output.shape[:2]  # output: (N, T, H)
         flat_exog = None if future_exog is None else future_exog.flatten(0, 1)
         params = self.forecast_from(output.flatten(0, 1), flat_exog)  # (N*T, S, C, P)
         return params.view(n_streams, length, *params.shape[1:]), state
@@ -246,7 +275,7 @@ class Seq2SeqForecastNetwork(ForecastNetwork):
         position = (position / self.n_steps).view(1, -1, 1).expand(n_windows, -1, 1)
         decoder_inputs = [context.unsqueeze(1).expand(-1, self.n_steps, -1), position]
         if self.n_exogenous:
-            decoder_inputs.insert(0, future_exog)
+            decoder_inputs.insert(0, self.known_exog(future_exog))
         decoder_inputs = torch.cat(decoder_inputs, dim=2)  # (N, S, K + D*H + 1)
         decoded, _ = self.decoder(decoder_inputs, [_forward_half(s) for s in state])
         params = self._head_output(self.head, decoded.flatten(0, 1), 1)  # (N*S,1,C,P)
