@@ -101,11 +101,13 @@ def make_cv(kind, fh, initial, step, n_observations, window_length=None):
             f"{horizon} steps ahead needs {initial + horizon} observations, the "
             f"data has {n_observations}"
         )
-    if window_length is not None and initial < window_length + horizon:
+    # window_length="auto" shrinks to fit, down to 1 step: it needs 2 more
+    needed = horizon + (2 if window_length == "auto" else window_length or 0)
+    if initial < needed:
         raise CommandError(
             f"--initial {initial} is too short for window_length={window_length} "
-            f"and --fh {horizon}: the model needs at least "
-            f"{window_length + horizon} training observations"
+            f"and --fh {horizon}: the model needs at least {needed} training "
+            "observations"
         )
     if kind == "expanding":
         return ExpandingWindowSplitter(fh=fh, initial_window=initial, step_length=step)

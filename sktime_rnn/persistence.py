@@ -165,6 +165,7 @@ def _fitted_metadata(forecaster) -> dict:
         else _json_labels(forecaster._x_columns),
         "y_mtype": forecaster._y_mtype_last_seen,
         "y_name": forecaster._converter_store_y.get("name"),
+        "window": int(forecaster._window),
         "keys": [_json_labels(key) for key in forecaster._keys],
         "series_numbers": [int(n) for n in forecaster._series_numbers],
         "n_trained_series": len(forecaster._trained_keys),
@@ -424,6 +425,7 @@ def restore_into(forecaster, payload: dict, y: pd.DataFrame, X) -> None:
 
     tensors, fitted, path = payload["tensors"], payload["fitted"], payload["path"]
     forecaster._cell_name = fitted["cell"]
+    forecaster._window = fitted["window"]
     forecaster._freq = fitted["freq"]
     forecaster._device = resolve_device(forecaster.device)
     forecaster._train_steps = tensors["train_steps"].numpy()

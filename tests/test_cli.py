@@ -98,7 +98,7 @@ def test_command_reads_a_csv_with_a_time_column(tmp_path, capsys):
         (["--data", "airline", "--fh", "60"], "--fh 60 is too long for the data"),
         (["--data", "airline", "--param", "units=3"], "no hyper-parameter 'units'"),
         (["--data", "airline", "--baseline", "prophet"], "--baseline 'prophet'"),
-        (["--data", "airline", "--initial", "20"], "--initial 20 is too short"),
+        (["--data", "airline", "--initial", "13"], "--initial 13 is too short"),
         (["--data", "nope"], "neither a CSV file nor an embedded data set"),
         (["--fh", "3"], "required: --data"),
     ],

@@ -141,7 +141,7 @@ BAD_INPUTS = [
         "float window",
         lambda: _fit(window_length=2.5),
         ValueError,
-        "window_length must be an int",
+        "window_length must be 'auto' or an int in [1, inf], got 2.5",
     ),
     (
         "dropout 1",

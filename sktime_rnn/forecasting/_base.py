@@ -25,9 +25,11 @@ from sktime_rnn.forecasting._data import (
 )
 from sktime_rnn.forecasting._panel import Panel, SeriesScaling, split_panel
 from sktime_rnn.forecasting._params import (
+    AUTO_WINDOW_FLOOR,
     DEFAULT_QUANTILES,
     PROBABILISTIC_LOSSES,
     check_params,
+    check_truncation,
 )
 from sktime_rnn.forecasting._prediction import PredictionMixin
 from sktime_rnn.networks import get_cell
@@ -78,7 +80,8 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
 
     def __init__(
         self,
-        window_length=24,
+        window_length="auto",
+        sp=1,
         strategy="direct",
         window_norm="standard",
         hidden_size=32,
@@ -113,6 +116,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         verbose=False,
     ):
         self.window_length = window_length
+        self.sp = sp
         self.strategy = strategy
         self.window_norm = window_norm
         self.hidden_size = hidden_size
@@ -306,8 +310,27 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         else:
             self._train_steps = self._training_steps(fh, cutoff)
             self._number_series(self._keys, self._keys)
+        if pretrained is None:
+            self._window = self._resolve_window(self._y_panel)
         self._check_lengths(self._y_panel, cutoff)
         self._fit_scaling()
+
+    def _resolve_window(self, panel: Panel) -> int:
+        """``window_length``, or for "auto" ``max(round(sp / 2), 12)``.
+
+        "auto" is capped at half of the shortest series' length minus the
+        largest horizon step, so every series starts training windows. The rule
+        won in the accuracy suite (benchmarks/accuracy/EXPERIMENTS.md).
+        """
+        largest = int(self._train_steps.max())
+        if self.window_length != "auto":
+            window = self.window_length
+        else:
+            shortest = min(len(frame) for frame in panel.frames)
+            wanted = max(int(round(self.sp / 2)), AUTO_WINDOW_FLOOR)
+            window = max(1, min(wanted, (shortest - largest) // 2))
+        check_truncation(self, window)
+        return window
 
     def _fit_scaling(self) -> None:
         """Every series' last time point and scaling statistics."""
@@ -363,13 +386,13 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
 
     def _check_lengths(self, panel: Panel, cutoff) -> None:
         largest = int(self._train_steps.max())
-        needed = self.window_length + largest
+        needed = self._window + largest
         for position, frame in enumerate(panel.frames):
             if len(frame) < needed:
                 what = "y is" if not panel.is_panel else f"{panel.label(position)} is"
                 raise ValueError(
                     f"{what} too short: training needs at least {needed} observations "
-                    f"(window_length={self.window_length} + largest horizon step "
+                    f"(window_length={self._window} + largest horizon step "
                     f"{largest}), got {len(frame)}. Use a smaller window_length or a "
                     "shorter fh."
                 )
@@ -457,11 +480,13 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
             "optimizers": self._optimizers,
             "histories": self._histories,
             "keys": self._trained_keys,
+            "window": self._window,
         }
         del self.network_, self.history_
 
     def _restore_pretrained_config(self, pretrained: dict) -> None:
         self._cell_name = pretrained["cell"]
+        self._window = pretrained["window"]
         self._device = resolve_device(self.device)
         self._train_steps = pretrained["train_steps"]
         self._optimizers = pretrained["optimizers"]
@@ -535,7 +560,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
                     self._train_steps,
                     len(self._y_columns),
                     n_streams=self.batch_size,
-                    chunk_length=self.window_length,
+                    chunk_length=self._window,
                 )
                 for part in series
             ]
@@ -561,7 +586,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
     def _windows(self, series: list[np.ndarray]) -> SlidingWindows:
         parts = [torch.as_tensor(s, device=self._device) for s in series]
         return SlidingWindows.from_series(
-            parts, self.window_length, self._train_steps, len(self._y_columns)
+            parts, self._window, self._train_steps, len(self._y_columns)
         )
 
     def _checkpoint(self, series: list[np.ndarray]) -> Checkpoint | None:
@@ -587,7 +612,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         up anew after the weights change, and the state after its last step.
         """
         if not self.stateful:
-            context_length = self.window_length + int(self._train_steps.max()) - 1
+            context_length = self._window + int(self._train_steps.max()) - 1
             self._context = [s[-context_length:] for s in series]
             return
         self._context = series

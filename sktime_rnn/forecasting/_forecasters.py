@@ -9,8 +9,14 @@ from sktime_rnn.forecasting._base import BaseRecurrentForecaster
 _PARAMETERS = """\
     Parameters
     ----------
-    window_length : int, default=24
-        L, past observations the network reads for each forecast.
+    window_length : int or "auto", default="auto"
+        L, past observations the network reads for each forecast. "auto":
+        ``max(round(sp / 2), 12)``, at most half of (the shortest series'
+        length minus the largest horizon step). The rule won the accuracy
+        suite (``benchmarks/accuracy/``) over 2*sp, 1*sp, 3*sp and a fixed 24.
+    sp : int, default=1
+        Season length (e.g. 12 for monthly data), used by
+        ``window_length="auto"`` only.
     strategy : {{"direct", "recursive", "seq2seq"}}, default="direct"
         How the horizon is forecast. "direct": one head predicts every step of
         ``fh`` at once (``fh`` needed in ``fit``). "recursive": a one-step

@@ -69,13 +69,33 @@ class OneOf:
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
 PROBABILISTIC_LOSSES = ("normal", "quantile")
+AUTO_WINDOW_FLOOR = 12
 DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
 
 POSITIVE_INT = Number(numbers.Integral, low=1)
+
+
+@dataclass(frozen=True)
+class OneOfOr:
+    """A fixed value or a value accepted by ``rule``."""
+
+    value: str
+    rule: Number
+
+    def describe(self) -> str:
+        return f"{self.value!r} or {self.rule.describe()}"
+
+    def accepts(self, value) -> bool:
+        return (
+            value == self.value if isinstance(value, str) else self.rule.accepts(value)
+        )
+
+
 POSITIVE_FLOAT = Number(numbers.Real, low=0, low_open=True)
 
 PARAM_RULES = {
-    "window_length": POSITIVE_INT,
+    "window_length": OneOfOr("auto", POSITIVE_INT),
+    "sp": POSITIVE_INT,
     "window_norm": OneOf(WINDOW_NORMS),
     "strategy": OneOf(STRATEGIES),
     "hidden_size": POSITIVE_INT,
@@ -134,11 +154,8 @@ def check_params(estimator) -> None:
 def _check_combinations(estimator) -> list[str]:
     problems = []
     truncation = estimator.truncation_length
-    if truncation is not None and truncation > estimator.window_length:
-        problems.append(
-            f"truncation_length must be at most window_length="
-            f"{estimator.window_length} (or None for full BPTT), got {truncation}"
-        )
+    if estimator.window_length != "auto":
+        problems += _truncation_problems(estimator, estimator.window_length)
     if truncation is not None and estimator.bidirectional:
         problems.append(
             "truncation_length must be None when bidirectional=True: the backward "
@@ -204,3 +221,23 @@ def _check_quantiles(quantiles) -> list[str]:
         "quantiles must be at least two increasing probabilities in (0, 1) "
         f"spanning 0.5, e.g. {DEFAULT_QUANTILES}, got {quantiles!r}"
     ]
+
+
+def _truncation_problems(estimator, window: int) -> list[str]:
+    truncation = estimator.truncation_length
+    if truncation is not None and truncation > window:
+        return [
+            f"truncation_length must be at most window_length={window} (or None "
+            f"for full BPTT), got {truncation}"
+        ]
+    return []
+
+
+def check_truncation(estimator, window: int) -> None:
+    """Check ``truncation_length`` against the window actually used."""
+    problems = _truncation_problems(estimator, window)
+    if problems:
+        raise ValueError(
+            f"invalid hyper-parameters for {type(estimator).__name__}: "
+            + "; ".join(problems)
+        )

@@ -135,7 +135,7 @@ class PredictionMixin:
         else:
             horizon = self._train_steps
         future_exog = self._future_exog(fh, horizon, X).to(self._device)
-        past = np.stack([c[-self.window_length :] for c in self._context])
+        past = np.stack([c[-self._window :] for c in self._context])
         past = torch.as_tensor(past, device=self._device)
         return steps, horizon, past, future_exog  # (B, L, C+K), (B, S, K)
 

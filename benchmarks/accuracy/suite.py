@@ -1,0 +1,800 @@
+"""Accuracy development suite: rolling-origin MASE of the RNN forecasters.
+
+One command (from the repository root) runs everything and writes the report::
+
+    python benchmarks/accuracy/suite.py            # full run, ~15 min on 2 cores
+    python benchmarks/accuracy/suite.py --quick    # last fold only, smoke test
+
+It backtests every candidate on the univariate series that ship with sktime (and
+statsmodels, which sktime's loaders use) and load offline: an expanding window,
+the last 3-5 cutoffs spaced by the horizon, a refit at every cutoff. Scores are
+MASE per horizon step and overall, scaled by the in-sample seasonal naive error
+of each fold's training window, and fit time. It writes
+``benchmarks/accuracy/RESULTS.md`` and ``benchmarks/accuracy/results/suite.json``.
+
+Baselines run side by side: seasonal naive and sktime's ``AutoETS``. The peers,
+Darts ``BlockRNNModel`` and neuralforecast ``LSTM``, run when importable; they
+need their own environment (see README.md here)::
+
+    /tmp/peers-venv/bin/python benchmarks/accuracy/suite.py --peers-only
+
+writes ``results/peers.json``, which every later run of the suite merges into
+``RESULTS.md``. Candidates are a dict of name to factory ``f(dataset) ->
+forecaster`` (an sktime forecaster, or any object with ``fit_predict(y, h)``),
+so ``experiments.py`` compares configurations with the same code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+warnings.filterwarnings("ignore", category=FutureWarning)
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+SNAIVE = "seasonal naive"
+
+
+# --------------------------------------------------------------------- data
+@dataclass(frozen=True)
+class Dataset:
+    """One series of the suite: its season length, horizon and number of folds."""
+
+    name: str
+    loader: Callable[[], pd.Series]
+    sp: int
+    h: int
+    n_folds: int
+    note: str = ""
+
+    def load(self) -> pd.Series:
+        y = self.loader().astype(float)
+        y.name = self.name
+        return y
+
+    def first_train_length(self, n: int, n_folds: int | None = None) -> int:
+        return n - (n_folds or self.n_folds) * self.h
+
+
+def _sktime(name, *args, **kwargs):
+    def load():
+        import sktime.datasets as datasets
+
+        out = getattr(datasets, name)(*args, **kwargs)
+        return out[0] if isinstance(out, tuple) else out
+
+    return load
+
+
+def _macro(column):
+    def load():
+        from sktime.datasets import load_macroeconomic
+
+        return load_macroeconomic()[column]
+
+    return load
+
+
+def _co2():
+    import statsmodels.api as sm
+
+    weekly = sm.datasets.co2.load_pandas().data["co2"]
+    monthly = weekly.resample("MS").mean().interpolate().iloc[-240:]
+    return pd.Series(monthly.to_numpy(), index=monthly.index.to_period("M"))
+
+
+def _sunspots():
+    import statsmodels.api as sm
+
+    data = sm.datasets.sunspots.load_pandas().data
+    index = pd.period_range(str(int(data["YEAR"].iloc[0])), periods=len(data), freq="Y")
+    return pd.Series(data["SUNACTIVITY"].to_numpy(), index=index)
+
+
+DATASETS = [
+    Dataset("airline", _sktime("load_airline"), 12, 12, 4, "monthly passengers"),
+    Dataset("lynx", _sktime("load_lynx"), 10, 10, 4, "annual, ~10-year cycle"),
+    Dataset(
+        "shampoo", _sktime("load_shampoo_sales"), 1, 6, 3, "monthly, 36 obs, trend"
+    ),
+    Dataset(
+        "uschange",
+        _sktime("load_uschange"),
+        4,
+        8,
+        4,
+        "quarterly consumption growth (target)",
+    ),
+    Dataset(
+        "solar",
+        _sktime("load_solar", api_version=None),
+        48,
+        24,
+        4,
+        "half-hourly, stored sample",
+    ),
+    Dataset("unemp", _macro("unemp"), 4, 8, 4, "quarterly US unemployment rate"),
+    Dataset("sunspots", _sunspots, 11, 11, 4, "annual (statsmodels), ~11-year cycle"),
+    Dataset("co2", _co2, 12, 12, 4, "Mauna Loa CO2 (statsmodels), last 20 years"),
+]
+EXCLUDED = {
+    "load_PBS_dataset": "zero from 2006 on (the last 30+ months): MASE undefined",
+    "load_longley": "16 observations",
+    "load_macroeconomic others": "one macro series (unemp) is enough; most trend",
+    "load_hierarchical_sales_toydata": "synthetic panel of 60-month series",
+    "load_forecastingdata, load_m5, load_fpp3": "download, not offline",
+}
+
+
+# ---------------------------------------------------------------- candidates
+def ours(cls_name, **params):
+    """Factory of one of our forecasters; fixed seed and one torch thread."""
+
+    def make(ds):
+        import sktime_rnn
+
+        cls = getattr(sktime_rnn, cls_name)
+        # the season length is the one thing that may differ between series
+        season = {"sp": ds.sp} if "sp" in cls.get_param_names() else {}
+        return cls(**{"random_state": 0, "num_threads": 1, **season, **params})
+
+    return make
+
+
+def class_defaults():
+    """The defaults of our forecasters as installed, for the report."""
+    import sktime_rnn
+
+    shown = (
+        "window_length",
+        "n_models",
+        "window_norm",
+        "strategy",
+        "hidden_size",
+        "lr",
+        "max_epochs",
+        "loss",
+    )
+    out = {}
+    for name in ("LSTMForecaster", "GRUForecaster", "RNNForecaster"):
+        params = getattr(sktime_rnn, name)().get_params(deep=False)
+        out[name] = {k: params[k] for k in shown if k in params}
+    return out
+
+
+def proposed(cls_name, n_models=5, k=0.5, floor=12, residual=False, **params):
+    """Prototype of the proposed defaults (wrappers, see prototypes.py)."""
+    from prototypes import AutoWindow, SeedEnsemble, seasonal_residual
+
+    def make(ds):
+        net = AutoWindow(ours(cls_name, **params)(ds), sp=ds.sp, k=k, floor=floor)
+        if n_models > 1:
+            net = SeedEnsemble(net, n_models=n_models)
+        return seasonal_residual(net, ds.sp) if residual else net
+
+    return make
+
+
+def seasonal_naive(ds):
+    from sktime.forecasting.naive import NaiveForecaster
+
+    return NaiveForecaster(strategy="last", sp=ds.sp)
+
+
+def auto_ets(ds):
+    from sktime.forecasting.ets import AutoETS
+
+    return AutoETS(auto=True, sp=ds.sp, n_jobs=1)
+
+
+class DartsBlockRNN:
+    """Darts ``BlockRNNModel`` with its defaults (LSTM cell), min-max scaled."""
+
+    def __init__(self, ds):
+        self.ds = ds
+
+    def fit_predict(self, y, h):
+        import logging
+
+        import torch
+        from darts import TimeSeries
+        from darts.dataprocessing.transformers import Scaler
+        from darts.models import BlockRNNModel
+        from prototypes import auto_window_length
+
+        torch.set_num_threads(1)  # as our forecasters in this suite
+
+        logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+        logging.getLogger("lightning").setLevel(logging.ERROR)
+        series = TimeSeries.from_values(y.to_numpy(np.float32))
+        scaler = Scaler()
+        scaled = scaler.fit_transform(series)
+        model = BlockRNNModel(
+            input_chunk_length=auto_window_length(len(y), h, self.ds.sp),
+            output_chunk_length=h,
+            model="LSTM",
+            random_state=0,
+            pl_trainer_kwargs={
+                "accelerator": "cpu",
+                "enable_progress_bar": False,
+                "enable_model_summary": False,
+                "logger": False,
+            },
+        )
+        model.fit(scaled, verbose=False)
+        forecast = scaler.inverse_transform(model.predict(h, verbose=False))
+        return forecast.values().ravel()[:h]
+
+
+class NeuralForecastLSTM:
+    """neuralforecast ``LSTM`` with its defaults (``input_size=-1``)."""
+
+    def __init__(self, ds):
+        self.ds = ds
+
+    def fit_predict(self, y, h):
+        import logging
+
+        import torch
+        from neuralforecast import NeuralForecast
+        from neuralforecast.models import LSTM
+
+        torch.set_num_threads(1)  # as our forecasters in this suite
+
+        logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+        logging.getLogger("lightning").setLevel(logging.ERROR)
+        frame = pd.DataFrame(
+            {"unique_id": "s", "ds": np.arange(len(y)), "y": y.to_numpy(float)}
+        )
+        model = LSTM(
+            h=h,
+            random_seed=0,
+            accelerator="cpu",
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            logger=False,
+        )
+        nf = NeuralForecast(models=[model], freq=1)
+        nf.fit(frame)
+        forecast = nf.predict()
+        return forecast["LSTM"].to_numpy(float)[:h]
+
+
+PROPOSED_NOTE = (
+    "`(defaults)`: the class defaults of sktime_rnn as installed for this run "
+    "(below), with `sp` set to the data set's season length where the class "
+    "has that parameter, `random_state=0`, `num_threads=1`; an integer "
+    "window_length too long for a series is capped (see Notes). "
+    "`(proposed)`: a prototype of the "
+    "proposed defaults built from wrappers in prototypes.py around the "
+    'unchanged forecaster: `window_length="auto"` = max(12, round(sp/2)), at '
+    "most half of (training length - h), and `n_models=5` (seed ensemble, "
+    "forecasts averaged); all other hyper-parameters are today's defaults "
+    '(window_norm="standard", strategy="direct", hidden_size=32, lr=0.005, '
+    "max_epochs=100, loss mse, adam). The same settings on every series; only "
+    "sp differs. `fit s/fold` of the proposed candidates counts all 5 members."
+)
+
+
+def default_candidates():
+    """Our forecasters with today's defaults, the proposal, and the baselines."""
+    return {
+        "LSTM (defaults)": ours("LSTMForecaster"),
+        "GRU (defaults)": ours("GRUForecaster"),
+        "RNN (defaults)": ours("RNNForecaster"),
+        "LSTM (proposed)": proposed("LSTMForecaster"),
+        "GRU (proposed)": proposed("GRUForecaster"),
+        "RNN (proposed)": proposed("RNNForecaster"),
+        SNAIVE: seasonal_naive,
+        "AutoETS": auto_ets,
+    }
+
+
+def peer_candidates():
+    """The peers that are importable here."""
+    import importlib.util
+
+    peers = {}
+    if importlib.util.find_spec("darts") is not None:
+        peers["Darts BlockRNN"] = DartsBlockRNN
+    if importlib.util.find_spec("neuralforecast") is not None:
+        peers["neuralforecast LSTM"] = NeuralForecastLSTM
+    return peers
+
+
+# ----------------------------------------------------------------- backtest
+def mase_scale(y_train: np.ndarray, sp: int) -> float:
+    """In-sample mean absolute error of the seasonal naive forecast."""
+    return float(np.mean(np.abs(y_train[sp:] - y_train[:-sp])))
+
+
+def _fit_predict(model, y_train, h):
+    if hasattr(model, "fit_predict") and not hasattr(model, "get_params"):
+        start = time.perf_counter()
+        pred = np.asarray(model.fit_predict(y_train, h), dtype=float)
+        return pred, time.perf_counter() - start, 0.0
+    fh = np.arange(1, h + 1)
+    start = time.perf_counter()
+    model.fit(y_train, fh=fh)
+    fit_time = time.perf_counter() - start
+    start = time.perf_counter()
+    pred = np.asarray(model.predict(), dtype=float).ravel()
+    return pred, fit_time, time.perf_counter() - start
+
+
+def _fit_window(model, min_train, h):
+    """Cap an integer ``window_length`` that does not fit the shortest fold."""
+    if not hasattr(model, "get_params"):
+        return model, None
+    window = model.get_params(deep=False).get("window_length")
+    if isinstance(window, int) and window + h > min_train:
+        capped = max(1, min_train // 2)
+        return model.set_params(window_length=capped), capped
+    return model, None
+
+
+def backtest(factory, ds, y, n_folds=None, verbose=False):
+    """Expanding-window backtest of one candidate on one series.
+
+    Returns a dict with, per fold, the cutoff, training length, forecasts, true
+    values, MASE scale and fit/predict times (and an error message if any fold
+    failed).
+    """
+    from sktime.split import ExpandingWindowSplitter
+
+    n_folds = n_folds or ds.n_folds
+    h = ds.h
+    initial = ds.first_train_length(len(y), n_folds)
+    splitter = ExpandingWindowSplitter(
+        fh=np.arange(1, h + 1), initial_window=initial, step_length=h
+    )
+    out = {"folds": [], "note": None}
+    for train_idx, test_idx in splitter.split(y):
+        y_train, y_test = y.iloc[train_idx], y.iloc[test_idx]
+        model, capped = _fit_window(factory(ds), initial, h)
+        if capped is not None:
+            out["note"] = f"window_length capped to {capped}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                pred, fit_time, pred_time = _fit_predict(model, y_train, h)
+                error = None
+            except Exception as exc:  # noqa: BLE001 - recorded in the report
+                pred, fit_time, pred_time = np.full(h, np.nan), np.nan, np.nan
+                error = f"{type(exc).__name__}: {exc}"[:300]
+        fold = {
+            "cutoff": str(y_train.index[-1]),
+            "n_train": len(y_train),
+            "y_pred": [float(v) for v in pred],
+            "y_true": [float(v) for v in y_test.to_numpy(float)],
+            "scale": mase_scale(y_train.to_numpy(float), ds.sp),
+            "fit_time": fit_time,
+            "pred_time": pred_time,
+        }
+        if error:
+            fold["error"] = error
+            out["note"] = error
+        out["folds"].append(fold)
+        if verbose:
+            print(f"    fold {fold['cutoff']}: fit {fit_time:.2f}s", flush=True)
+    return out
+
+
+def run(candidates, datasets, n_folds=None, verbose=True, runs=None):
+    """Backtest every candidate on every data set; ``runs`` is extended in place."""
+    runs = {} if runs is None else runs
+    series = {ds.name: ds.load() for ds in datasets}
+    for name, factory in candidates.items():
+        runs.setdefault(name, {})
+        for ds in datasets:
+            start = time.perf_counter()
+            runs[name][ds.name] = backtest(factory, ds, series[ds.name], n_folds)
+            if verbose:
+                score = mase(runs[name][ds.name])
+                print(
+                    f"{name:<28} {ds.name:<10} MASE {score:7.3f}  "
+                    f"{time.perf_counter() - start:6.1f}s",
+                    flush=True,
+                )
+    return runs
+
+
+def airline_fit_time(factory, repeats=1):
+    """Seconds to fit on all of ``load_airline`` for fh=1..12 (best of repeats)."""
+    ds = DATASETS[0]
+    y = ds.load()
+    times = []
+    for _ in range(repeats):
+        model = factory(ds)
+        if not hasattr(model, "get_params"):
+            return None
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(y, fh=np.arange(1, 13))
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+# ------------------------------------------------------------------ scoring
+def errors(result, pred=None):
+    """Scaled absolute errors, folds x horizon steps."""
+    rows = []
+    for i, fold in enumerate(result["folds"]):
+        y_pred = np.asarray(fold["y_pred"] if pred is None else pred[i], dtype=float)
+        rows.append(np.abs(np.asarray(fold["y_true"]) - y_pred) / fold["scale"])
+    return np.vstack(rows)
+
+
+def mase(result, pred=None) -> float:
+    """MASE over all folds and horizon steps."""
+    return float(np.mean(errors(result, pred)))
+
+
+def mase_by_horizon(result) -> np.ndarray:
+    return errors(result).mean(axis=0)
+
+
+def geo_mean(values) -> float:
+    values = np.asarray(list(values), dtype=float)
+    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values <= 0):
+        return float("nan")
+    return float(np.exp(np.mean(np.log(values))))
+
+
+def same_folds(result, like) -> dict:
+    """The folds of ``result`` whose cutoffs are those of ``like``."""
+    cutoffs = {f["cutoff"] for f in like["folds"]}
+    return {**result, "folds": [f for f in result["folds"] if f["cutoff"] in cutoffs]}
+
+
+def relative(runs, name, datasets=None, baseline=SNAIVE) -> dict:
+    """MASE of ``name`` over MASE of ``baseline`` on the same folds, per data set."""
+    datasets = datasets or list(runs[baseline])
+    out = {}
+    for ds in datasets:
+        if ds not in runs.get(name, {}):
+            continue
+        mine = same_folds(runs[name][ds], runs[baseline][ds])
+        out[ds] = mase(mine) / mase(same_folds(runs[baseline][ds], mine))
+    return out
+
+
+def summary(runs, datasets) -> pd.DataFrame:
+    """One row per candidate: relative MASE per data set, geo-mean, fit time."""
+    rows = {}
+    for name in runs:
+        rel = relative(runs, name, datasets)
+        fit = [
+            f["fit_time"]
+            for ds in datasets
+            for f in runs[name].get(ds, {"folds": []})["folds"]
+        ]
+        row = {ds: rel.get(ds, np.nan) for ds in datasets}
+        row["geo-mean"] = geo_mean(row[ds] for ds in datasets)
+        row["fit s/fold"] = float(np.nanmean(fit)) if fit else np.nan
+        row["folds"] = str(len(fit))
+        rows[name] = row
+    return pd.DataFrame(rows).T
+
+
+def by_horizon_third(runs, datasets) -> pd.DataFrame:
+    """Geo-mean relative MASE over data sets, for the first/middle/last third of h."""
+    rows = {}
+    for name in runs:
+        parts = {"steps 1/3": [], "steps 2/3": [], "steps 3/3": []}
+        for ds in datasets:
+            if ds not in runs[name]:
+                continue
+            mine = mase_by_horizon(runs[name][ds])
+            base = mase_by_horizon(runs[SNAIVE][ds])
+            for key, idx in zip(
+                parts, np.array_split(np.arange(len(mine)), 3), strict=True
+            ):
+                parts[key].append(mine[idx].mean() / base[idx].mean())
+        rows[name] = {key: geo_mean(v) for key, v in parts.items()}
+    return pd.DataFrame(rows).T
+
+
+# ------------------------------------------------------------------- report
+def _md(frame, floatfmt=".3f", index=True):
+    from tabulate import tabulate
+
+    return tabulate(
+        frame, headers="keys", tablefmt="github", floatfmt=floatfmt, showindex=index
+    )
+
+
+def write_report(payload, path):
+    """Write RESULTS.md from the JSON payload of a run (plus merged peers)."""
+    runs = payload["runs"]
+    meta = payload["meta"]
+    datasets = [d["name"] for d in meta["datasets"]]
+    ranked = summary(runs, datasets).sort_values("geo-mean")
+    absolute = pd.DataFrame(
+        {
+            name: {ds: mase(runs[name][ds]) for ds in datasets if ds in runs[name]}
+            for name in ranked.index
+        }
+    ).T[datasets]
+    lines = [
+        "# Accuracy development suite",
+        "",
+        f"Generated by `{meta['command']}` on {meta['date']} "
+        f"({meta['machine']}; torch threads per fit: 1, candidates run one after "
+        "another). Do not edit by hand.",
+        "",
+        "Rolling origin, expanding window, refit at every cutoff; the last "
+        "`folds` cutoffs are spaced by the horizon `h`. MASE is scaled by the "
+        "in-sample seasonal naive MAE (period `sp`) of each fold's training "
+        "window. Relative MASE is a candidate's MASE over seasonal naive's on "
+        "the same folds; the overall score is its geometric mean over the data "
+        "sets (below 1 beats seasonal naive).",
+        "",
+        "## Data sets",
+        "",
+        _md(pd.DataFrame(meta["datasets"]).set_index("name"), index=True),
+        "",
+        "Not used: "
+        + "; ".join(f"`{name}` ({why})" for name, why in EXCLUDED.items())
+        + ".",
+        "",
+        "## Overall: relative MASE (candidate / seasonal naive)",
+        "",
+        _md(ranked),
+        "",
+        PROPOSED_NOTE,
+        "",
+        *(
+            [
+                "Defaults in this run: "
+                + "; ".join(
+                    f"{cls}: " + ", ".join(f"{k}={v!r}" for k, v in params.items())
+                    for cls, params in meta["defaults"].items()
+                )
+                + ".",
+                "",
+            ]
+            if meta.get("defaults")
+            else []
+        ),
+        "`fit s/fold`: mean fit time per fold over all data sets. "
+        "Fit on all of load_airline (fh=1..12), seconds: "
+        + ", ".join(
+            f"{name} {sec:.2f}"
+            for name, sec in payload.get("airline_fit_time", {}).items()
+            if sec is not None
+        )
+        + ".",
+        "",
+        "## MASE per data set",
+        "",
+        _md(absolute),
+        "",
+        "## Relative MASE by part of the horizon (geo-mean over data sets)",
+        "",
+        _md(by_horizon_third(runs, datasets).loc[ranked.index]),
+        "",
+        "## MASE per horizon step",
+        "",
+    ]
+    for spec in meta["datasets"]:
+        ds, h = spec["name"], spec["h"]
+        steps = list(range(1, h + 1))
+        if h > 12:
+            steps = sorted({1, *range(h // 12, h + 1, max(1, h // 12))})
+        table = pd.DataFrame(
+            {
+                name: {f"h={s}": mase_by_horizon(runs[name][ds])[s - 1] for s in steps}
+                for name in ranked.index
+                if ds in runs[name]
+            }
+        ).T
+        lines += [
+            f"### {ds} (sp={spec['sp']}, h={h}, {spec['folds']} folds)",
+            "",
+            _md(table),
+            "",
+        ]
+    lines += _experiments_section()
+    peers = meta.get("peers")
+    if peers:
+        folds = {
+            name: sum(len(res["folds"]) for res in runs[name].values())
+            for name in peers["names"]
+        }
+        every = sum(len(res["folds"]) for res in runs[SNAIVE].values())
+        fewest = min(folds, key=folds.get)
+        lines += [
+            "## Peers",
+            "",
+            f"From `{peers['from']}` ({peers['date']}): "
+            + ", ".join(
+                f"{name} on "
+                + ("every fold" if k == every else f"{k} of the {every} folds")
+                for name, k in folds.items()
+            )
+            + " (fewer folds: the last of every data set; neuralforecast's "
+            "default 1000 steps take 30-100 s per fit on one thread here). "
+            "Their relative MASE above is against seasonal naive on the same "
+            f"folds. All candidates on exactly the folds of {fewest}:",
+            "",
+            _md(_on_folds(runs, fewest, datasets)),
+            "",
+        ]
+    notes = [
+        f"- {name} on {ds}: {res['note']}"
+        for name in runs
+        for ds, res in runs[name].items()
+        if res.get("note")
+    ]
+    if notes:
+        lines += ["## Notes", "", *notes, ""]
+    Path(path).write_text("\n".join(lines))
+
+
+def _on_folds(runs, like, datasets):
+    """The summary with every candidate restricted to the folds of ``like``."""
+    cut = {
+        name: {ds: same_folds(res, runs[like][ds]) for ds, res in mine.items()}
+        for name, mine in runs.items()
+    }
+    return summary(cut, datasets).sort_values("geo-mean")
+
+
+def _experiments_section():
+    """The table of experiments.py, if it has been run."""
+    if not (RESULTS_DIR / "experiments.json").exists():
+        return []
+    import experiments
+
+    table = experiments.report(experiments.load_all())
+    keep = ["what", "single", "single sd", "vs ref", "ens", "airline fit s"]
+    return [
+        "## How the defaults were chosen (experiments.py)",
+        "",
+        "One factor at a time from `ref`; full table with every data set in "
+        "EXPERIMENTS.md. `single`: geo-mean relative MASE averaged over "
+        "seeds; `ens`: seed ensemble of the same fits.",
+        "",
+        _md(table[keep]),
+        "",
+    ]
+
+
+def _dataset_meta(datasets, n_folds):
+    meta = []
+    for ds in datasets:
+        n = len(ds.load())
+        folds = n_folds or ds.n_folds
+        meta.append(
+            {
+                "name": ds.name,
+                "n": n,
+                "sp": ds.sp,
+                "h": ds.h,
+                "folds": folds,
+                "first train": ds.first_train_length(n, folds),
+                "note": ds.note,
+            }
+        )
+    return meta
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="last fold only")
+    parser.add_argument(
+        "--folds", type=int, help="only the last FOLDS cutoffs of every data set"
+    )
+    parser.add_argument(
+        "--peers-only", action="store_true", help="run the peers into peers.json"
+    )
+    parser.add_argument("--only", nargs="*", help="candidate names to run")
+    parser.add_argument(
+        "--report", action="store_true", help="only rewrite the report from the JSON"
+    )
+    parser.add_argument("--out", help="report path (default: RESULTS.md here)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the other candidates' results of the last run (with --only)",
+    )
+    args = parser.parse_args(argv)
+    n_folds = 1 if args.quick else args.folds
+    RESULTS_DIR.mkdir(exist_ok=True)
+    tag = "_quick" if args.quick else ""
+    out = Path(args.out) if args.out else HERE / f"RESULTS{tag}.md"
+    if args.quick and not args.out:
+        out = RESULTS_DIR / "RESULTS_quick.md"
+    peers_json = RESULTS_DIR / "peers.json"
+    if args.report:
+        payload = json.loads((RESULTS_DIR / f"suite{tag}.json").read_text())
+        write_report(payload, out)
+        print(f"wrote {out}")
+        return payload
+
+    candidates = {} if args.peers_only else default_candidates()
+    candidates.update(peer_candidates())
+    if args.peers_only:
+        candidates[SNAIVE] = seasonal_naive
+    if args.only:
+        candidates = {k: v for k, v in candidates.items() if k in args.only}
+    runs = run(candidates, DATASETS, n_folds)
+    fit_times = {
+        name: airline_fit_time(factory)
+        for name, factory in candidates.items()
+        if name != SNAIVE and not args.peers_only
+    }
+    command = "python benchmarks/accuracy/suite.py"
+    payload = {
+        "meta": {
+            "command": " ".join([command, *(sys.argv[1:] if argv is None else argv)]),
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "machine": f"{platform.machine()}, {_cores()} cores, "
+            f"Python {platform.python_version()}",
+            "datasets": _dataset_meta(DATASETS, n_folds),
+            "defaults": class_defaults(),
+        },
+        "runs": runs,
+        "airline_fit_time": fit_times,
+    }
+    if args.peers_only:
+        if args.keep and peers_json.exists():
+            before = json.loads(peers_json.read_text())
+            for name, res in before["runs"].items():
+                payload["runs"].setdefault(name, res)
+        peers_json.write_text(json.dumps(payload, indent=1))
+        print(f"wrote {peers_json}")
+        return payload
+    if peers_json.exists() and not args.quick:
+        peers = json.loads(peers_json.read_text())
+        merged = [n for n in peers["runs"] if n != SNAIVE and n not in runs]
+        for name in merged:
+            payload["runs"][name] = peers["runs"][name]
+        payload["meta"]["peers"] = {
+            "names": merged,
+            "from": str(peers_json.relative_to(HERE)),
+            "date": peers["meta"]["date"],
+        }
+    last = RESULTS_DIR / f"suite{tag}.json"
+    if args.keep and last.exists():
+        before = json.loads(last.read_text())
+        for name, res in before["runs"].items():
+            payload["runs"].setdefault(name, res)
+        for name, sec in before.get("airline_fit_time", {}).items():
+            payload["airline_fit_time"].setdefault(name, sec)
+    last.write_text(json.dumps(payload, indent=1))
+    write_report(payload, out)
+    names = [d.name for d in DATASETS]
+    print(_md(summary(payload["runs"], names).sort_values("geo-mean")))
+    print(f"wrote {out}")
+    return payload
+
+
+def _cores():
+    try:
+        import os
+
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        return math.nan
+
+
+if __name__ == "__main__":
+    main()
