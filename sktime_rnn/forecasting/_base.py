@@ -372,7 +372,8 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
 
     def _exog_frames(self, X, indices, y_panel):
         """``X`` of every series at its ``indices``, checked, as a panel."""
-        x_by_key = dict(zip(*_keys_and_frames(split_panel(X)), strict=True))
+        x_panel = split_panel(X)
+        x_by_key = dict(zip(x_panel.keys, x_panel.frames, strict=True))
         frames = []
         for position, (key, index) in enumerate(
             zip(y_panel.keys, indices, strict=True)
@@ -702,7 +703,3 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
                 )
             return save_safetensors(self, path)
         return super().save(path=path, serialization_format=serialization_format)
-
-
-def _keys_and_frames(panel: Panel):
-    return panel.keys, panel.frames
