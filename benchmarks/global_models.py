@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import time
 import warnings
@@ -32,6 +30,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import in_fresh_process, peak_memory_mib  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 PARAMS = {
@@ -139,7 +140,7 @@ def _one_scaling_run(n_series: int) -> dict:
     start = time.perf_counter()
     LSTMForecaster(**{**PARAMS, "max_epochs": 1}).fit(panel, fh=list(range(1, 13)))
     seconds = time.perf_counter() - start
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_memory_mib()
     return {
         "n_series": n_series,
         "n_observations": len(panel),
@@ -152,13 +153,7 @@ def _one_scaling_run(n_series: int) -> dict:
 def scaling(sizes) -> list[dict]:
     runs = []
     for n_series in sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--scaling-run", str(n_series)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        runs.append(json.loads(output.strip().splitlines()[-1]))
+        runs.append(in_fresh_process(__file__, "--scaling-run", n_series))
     base = runs[0]
     for run in runs:
         run["seconds_per_1k_observations"] = (

@@ -1,32 +1,37 @@
-"""Speed and memory of the forecasters against the bare-PyTorch floor.
+"""Speed and memory of the forecasters against the bare-PyTorch floor and the peers.
 
 Run by hand (not part of the tests), on a quiet machine:
 
-    python benchmarks/performance.py             # everything, ~10 min on 2 cores
-    python benchmarks/performance.py --quick     # smaller, ~1 min
+    python benchmarks/performance.py                       # ours, ~8 min on 2 cores
+    python benchmarks/performance.py --peers-python /tmp/peers-venv/bin/python
+    python benchmarks/performance.py --quick               # smaller, ~1 min
+    python benchmarks/performance.py --device cuda --sections fit airline
 
-Writes ``benchmarks/results/performance.json`` and ``.md`` and prints the
-tables. ``benchmarks/README.md`` says how to read them.
+Writes ``benchmarks/results/performance[_quick][_cuda].json`` and ``.md`` and
+prints the tables; ``benchmarks/README.md`` says how to read them.
 
 1. Fit throughput on a fixed configuration: a synthetic series of 20,000
    points, window 48, horizons 1..12, hidden size 64, one layer, batch 64,
-   5 epochs, direct strategy, CPU; for LSTM, GRU and Elman RNN.
+   5 epochs, direct strategy; for LSTM, GRU and Elman RNN.
 2. The floor: a bare PyTorch loop (``nn.LSTM`` + ``Linear`` on random tensors
    already in memory, same shapes, same number of steps, Adam), timed in the
-   same process. "ours / floor" is the overhead the package adds.
+   same process. "ours / floor" is the overhead the package adds. The peers
+   (Darts ``BlockRNNModel``, neuralforecast ``LSTM``), when a Python that has
+   them is given, run the same configuration and number of steps.
 3. A user-shaped job: a 10-fold expanding-window backtest of the airline data
-   (initial window 96, step 4, horizons 1..12, refit each fold) with the
-   defaults: total wall time, median fit time, median predict latency, MASE.
+   (initial window 96, step 4, horizons 1..12, refit each fold) with each
+   system's defaults: total wall time, median fit time, median predict
+   latency, MASE.
 4. Memory: peak resident memory of one epoch of fit on 1,000,000 and
    10,000,000-point series, each in a fresh process.
+5. Profile: where the time of one fit of the fixed configuration goes, by
+   torch operator (``torch.profiler``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import time
 import warnings
@@ -35,6 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import in_fresh_process, peak_memory_mib, reset_peak_memory  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 FIXED = {
@@ -47,28 +55,43 @@ FIXED = {
     "random_state": 0,
 }
 HORIZON = 12
+SECTIONS = ("fit", "airline", "memory", "profile")
+PEER_NAMES = ("Darts BlockRNN", "neuralforecast LSTM")
 
 
 def synthetic_series(n: int, seed: int = 0) -> pd.Series:
+    """Two seasonal sines and noise, built in place (no n-sized temporaries kept)."""
     rng = np.random.default_rng(seed)
-    t = np.arange(n)
-    values = np.sin(2 * np.pi * t / 24) + 0.5 * np.sin(2 * np.pi * t / 168)
-    return pd.Series(values + 0.1 * rng.normal(size=n), name="y")
+    t = np.arange(n, dtype=np.float64)
+    values = np.sin(t * (2 * np.pi / 24))
+    t *= 2 * np.pi / 168
+    np.sin(t, out=t)
+    values += 0.5 * t
+    del t
+    values += 0.1 * rng.standard_normal(n)
+    return pd.Series(values, name="y")
 
 
-def bare_loop_seconds(n_windows: int, epochs: int, cell: str = "lstm") -> float:
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def bare_loop_seconds(n_windows: int, epochs: int, cell: str, device) -> float:
     """The floor: the same optimiser steps with nothing but PyTorch."""
+    device = torch.device(device)
     torch.manual_seed(0)
     layer = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn_tanh": torch.nn.RNN}[cell]
-    recurrent = layer(1, FIXED["hidden_size"], batch_first=True)
-    head = torch.nn.Linear(FIXED["hidden_size"], HORIZON)
+    recurrent = layer(1, FIXED["hidden_size"], batch_first=True).to(device)
+    head = torch.nn.Linear(FIXED["hidden_size"], HORIZON).to(device)
     params = list(recurrent.parameters()) + list(head.parameters())
     optimizer = torch.optim.Adam(params, lr=0.005)
-    inputs = torch.randn(n_windows, FIXED["window_length"], 1)
-    targets = torch.randn(n_windows, HORIZON)
+    inputs = torch.randn(n_windows, FIXED["window_length"], 1, device=device)
+    targets = torch.randn(n_windows, HORIZON, device=device)
+    _synchronize(device)
     start = time.perf_counter()
     for _ in range(epochs):
-        order = torch.randperm(n_windows)
+        order = torch.randperm(n_windows, device=device)
         for first in range(0, n_windows, FIXED["batch_size"]):
             batch = order[first : first + FIXED["batch_size"]]
             output, _ = recurrent(inputs[batch])
@@ -76,33 +99,57 @@ def bare_loop_seconds(n_windows: int, epochs: int, cell: str = "lstm") -> float:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+    _synchronize(device)
     return time.perf_counter() - start
 
 
-def fit_throughput(n_points: int, epochs: int) -> list[dict]:
+def _n_windows(n_points: int) -> int:
+    return n_points - FIXED["window_length"] - HORIZON + 1
+
+
+def fit_throughput(
+    n_points: int, epochs: int, threads: int, device: str, repeats: int
+) -> list[dict]:
+    """Ours (matched to the floor, then with the defaults' extras) and the floor.
+
+    Each is timed ``repeats`` times, interleaved (floor, matched, defaults,
+    floor, ...) so that warm-up and drifts of the machine hit all three alike;
+    the medians are reported.
+    """
     from sktime_rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 
     y = synthetic_series(n_points)
-    n_windows = n_points - FIXED["window_length"] - HORIZON + 1
+    n_windows = _n_windows(n_points)
     fh = list(range(1, HORIZON + 1))
+    common = {**FIXED, "max_epochs": epochs, "num_threads": threads, "device": device}
+    if (
+        device != "cpu"
+    ):  # a GPU's first use pays its start-up: not ours, not the floor's
+        LSTMForecaster(**{**common, "max_epochs": 1}).fit(y.iloc[:500], fh=fh)
+    settings = {
+        "matched (no clipping, no window norm)": {
+            "clip_grad_norm": None,
+            "window_norm": None,
+        },
+        "defaults (clipping, window norm)": {},
+    }
     rows = []
     for cls, cell in [
         (LSTMForecaster, "lstm"),
         (GRUForecaster, "gru"),
         (RNNForecaster, "rnn_tanh"),
     ]:
-        floor = bare_loop_seconds(n_windows, epochs, cell)
-        for label, extras in [
-            (
-                "matched (no clipping, no window norm)",
-                {"clip_grad_norm": None, "window_norm": None},
-            ),
-            ("defaults (clipping, window norm)", {}),
-        ]:
-            forecaster = cls(**{**FIXED, "max_epochs": epochs, **extras})
-            start = time.perf_counter()
-            forecaster.fit(y, fh=fh)
-            seconds = time.perf_counter() - start
+        floors, ours = [], {label: [] for label in settings}
+        for _ in range(repeats):
+            floors.append(bare_loop_seconds(n_windows, epochs, cell, device))
+            for label, extras in settings.items():
+                forecaster = cls(**{**common, **extras})
+                start = time.perf_counter()
+                forecaster.fit(y, fh=fh)
+                ours[label].append(time.perf_counter() - start)
+        floor = float(np.median(floors))
+        for label, times in ours.items():
+            seconds = float(np.median(times))
             rows.append(
                 {
                     "model": cls.__name__,
@@ -116,103 +163,260 @@ def fit_throughput(n_points: int, epochs: int) -> list[dict]:
     return rows
 
 
-def airline_backtest(n_folds: int) -> dict:
+def peer_fit(peer: str, n_points: int, epochs: int) -> dict:
+    """A peer on the fixed configuration (run in the peers' environment)."""
+    from peers import matched
+
+    y = synthetic_series(n_points).to_numpy(np.float32)
+    n_windows = _n_windows(n_points)
+    model = matched(
+        peer,
+        FIXED["window_length"],
+        HORIZON,
+        FIXED["hidden_size"],
+        FIXED["batch_size"],
+        epochs,
+        n_windows,
+    )
+    bare_loop_seconds(n_windows, 1, "lstm", "cpu")  # warm-up, as ours gets
+    floor = bare_loop_seconds(n_windows, epochs, "lstm", "cpu")
+    start = time.perf_counter()
+    model.fit(y)
+    seconds = time.perf_counter() - start
+    return {
+        "model": peer,
+        "setting": "matched (its own loss, scaling and loop)",
+        "fit_seconds": seconds,
+        "windows_per_second": n_windows * epochs / seconds,
+        "bare_loop_seconds": floor,
+        "ours_over_floor": seconds / floor,
+    }
+
+
+class _Ours:
+    """``LSTMForecaster`` with its defaults, behind the peers' fit/predict interface."""
+
+    name = "sktime-rnn LSTM"
+
+    def __init__(self, threads: int, device: str):
+        from sktime_rnn import LSTMForecaster
+
+        self.forecaster = LSTMForecaster(
+            sp=12, random_state=0, num_threads=threads, device=device
+        )
+
+    def fit(self, y: pd.Series):
+        self.forecaster.fit(y, fh=list(range(1, HORIZON + 1)))
+        return self
+
+    def predict(self) -> np.ndarray:
+        return self.forecaster.predict().to_numpy()
+
+
+def _system(name: str, threads: int, device: str):
+    if name == _Ours.name:
+        return _Ours(threads, device)
+    from peers import DartsBlockRNN, NeuralForecastLSTM
+
+    if name == DartsBlockRNN.name:
+        # Darts has no default window: ours ("auto" from sp=12) is 12 here
+        return DartsBlockRNN(input_chunk_length=12, h=HORIZON)
+    return NeuralForecastLSTM(h=HORIZON)
+
+
+def _series_for(system: str, y: pd.Series):
+    """Ours takes the pandas series, the peers' adapters a float array."""
+    return y if system == _Ours.name else y.to_numpy(np.float64)
+
+
+def airline_backtest(
+    system: str, n_folds: int, threads: int, device: str = "cpu"
+) -> dict:
+    """10 refits of an expanding window on the airline data, defaults throughout.
+
+    ``total_seconds`` covers the 10 folds (fit, 5 predicts and scoring each)
+    after one untimed warm-up fit; ``first_fit_seconds`` is that cold fit.
+    """
     from sktime.datasets import load_airline
     from sktime.split import ExpandingWindowSplitter
-
-    from sktime_rnn import LSTMForecaster
 
     y = load_airline()
     fh = np.arange(1, HORIZON + 1)
     cv = ExpandingWindowSplitter(fh=fh, initial_window=96, step_length=4)
     splits = list(cv.split(y))[-n_folds:]
+    # a first fit pays one-off costs of the process (torch imports torch._dynamo
+    # when the first optimiser is built, ~0.8 s): timed apart, for every system
+    begin = time.perf_counter()
+    _system(system, threads, device).fit(_series_for(system, y.iloc[splits[0][0]]))
+    first_fit = time.perf_counter() - begin
     fits, predicts, errors = [], [], []
     start = time.perf_counter()
     for train, test in splits:
-        y_train, y_test = y.iloc[train], y.iloc[test]
-        forecaster = LSTMForecaster(random_state=0)
+        y_train, y_test = y.iloc[train], y.iloc[test].to_numpy()
+        model = _system(system, threads, device)
         begin = time.perf_counter()
-        forecaster.fit(y_train, fh=fh)
+        model.fit(_series_for(system, y_train))
         fits.append(time.perf_counter() - begin)
         for _ in range(5):
             begin = time.perf_counter()
-            forecast = forecaster.predict()
+            forecast = model.predict()[:HORIZON]
             predicts.append(time.perf_counter() - begin)
         history = y_train.to_numpy()
         scale = np.mean(np.abs(history[12:] - history[:-12]))
-        errors.append(np.mean(np.abs(y_test.to_numpy() - forecast.to_numpy())) / scale)
+        errors.append(np.mean(np.abs(y_test - forecast)) / scale)
     return {
+        "system": system,
         "folds": len(splits),
         "total_seconds": time.perf_counter() - start,
+        "first_fit_seconds": first_fit,
         "median_fit_seconds": float(np.median(fits)),
         "median_predict_ms": 1000 * float(np.median(predicts)),
         "mean_mase": float(np.mean(errors)),
     }
 
 
-def _memory_run(n_points: int) -> dict:
+def memory_run(n_points: int, threads: int) -> dict:
+    """One epoch of fit; peak resident memory of the fit alone (data made before)."""
     from sktime_rnn import LSTMForecaster
 
     y = synthetic_series(n_points)
     data_mib = y.memory_usage(deep=True) / 2**20
     params = {**FIXED, "hidden_size": 16, "batch_size": 2048, "max_epochs": 1}
+    forecaster = LSTMForecaster(**params, num_threads=threads)
+    before_mib = peak_memory_mib() if reset_peak_memory() else float("nan")
     start = time.perf_counter()
-    LSTMForecaster(**params).fit(y, fh=list(range(1, HORIZON + 1)))
+    forecaster.fit(y, fh=list(range(1, HORIZON + 1)))
     return {
         "n_points": n_points,
         "fit_seconds": time.perf_counter() - start,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mib": peak_memory_mib(),
+        "rss_before_fit_mib": before_mib,
         "data_mib": data_mib,
     }
 
 
-def memory(sizes) -> list[dict]:
-    runs = []
-    for n_points in sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--memory-run", str(n_points)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        runs.append(json.loads(output.strip().splitlines()[-1]))
-    return runs
+def profile_fit(threads: int) -> str:
+    """Operator table of one LSTM fit of the fixed configuration (1 epoch)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    from sktime_rnn import LSTMForecaster
+
+    y = synthetic_series(20_000)
+    forecaster = LSTMForecaster(**{**FIXED, "max_epochs": 1}, num_threads=threads)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        forecaster.fit(y, fh=list(range(1, HORIZON + 1)))
+    return prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=20)
+
+
+def _in_peers_env(python: str, *args) -> dict:
+    return in_fresh_process(__file__, *args, python=python)
+
+
+def _markdown(result: dict) -> str:
+    parts = [
+        f"torch threads: {result['threads']}; device: {result['device']}; "
+        f"{result['machine']}\n"
+    ]
+    tables = [
+        ("Fit on the fixed configuration", "fit", ".3f"),
+        ("Airline backtest, each system's defaults", "airline_backtest", ".3f"),
+        ("Peak memory, one epoch", "memory", ".1f"),
+    ]
+    for title, key, fmt in tables:
+        if result.get(key):
+            frame = pd.DataFrame(result[key])
+            parts.append(
+                f"## {title}\n\n{frame.to_markdown(index=False, floatfmt=fmt)}\n"
+            )
+    if result.get("profile"):
+        parts.append(f"## Profile, one epoch\n\n```\n{result['profile']}\n```\n")
+    return "\n".join(parts)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
-    parser.add_argument("--memory-run", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1)")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    parser.add_argument(
+        "--sections", nargs="*", choices=SECTIONS, default=list(SECTIONS)
+    )
+    parser.add_argument(
+        "--peers-python", help="a Python with darts and neuralforecast installed"
+    )
+    parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    if args.memory_run:
-        print(json.dumps(_memory_run(args.memory_run)))
+    torch.set_num_threads(args.threads)
+    if args.run:  # one measurement in a fresh process; prints its JSON
+        kind, *rest = args.run
+        runs = {
+            "memory": lambda n: memory_run(int(n), args.threads),
+            "peer-fit": lambda peer, n, e: peer_fit(peer, int(n), int(e)),
+            "airline": lambda system, folds: airline_backtest(
+                system, int(folds), args.threads
+            ),
+        }
+        print(json.dumps(runs[kind](*rest)))
         return
-    quick = args.quick
+    quick, threads, device = args.quick, args.threads, args.device
+    peers = PEER_NAMES if args.peers_python else ()
+    n_points, epochs = (5_000, 2) if quick else (20_000, 5)
+    n_folds = 3 if quick else 10
     result = {
-        "torch_threads": torch.get_num_threads(),
-        "fit": fit_throughput(5_000 if quick else 20_000, 2 if quick else 5),
-        "airline_backtest": airline_backtest(3 if quick else 10),
-        "memory": memory((100_000, 1_000_000) if quick else (1_000_000, 10_000_000)),
+        "threads": threads,
+        "device": device,
+        "machine": f"{torch.__version__}, {torch.get_num_threads()} threads, "
+        + (torch.cuda.get_device_name() if device != "cpu" else "CPU"),
     }
+    if "fit" in args.sections:
+        repeats = 1 if quick else 3
+        result["fit"] = fit_throughput(n_points, epochs, threads, device, repeats)
+        for peer in peers:
+            result["fit"].append(
+                _in_peers_env(
+                    args.peers_python,
+                    "--threads",
+                    threads,
+                    "--run",
+                    "peer-fit",
+                    peer,
+                    n_points,
+                    epochs,
+                )
+            )
+    if "airline" in args.sections:
+        result["airline_backtest"] = [
+            airline_backtest(_Ours.name, n_folds, threads, device)
+        ]
+        for peer in peers:
+            result["airline_backtest"].append(
+                _in_peers_env(
+                    args.peers_python,
+                    "--threads",
+                    threads,
+                    "--run",
+                    "airline",
+                    peer,
+                    n_folds,
+                )
+            )
+    if "memory" in args.sections:
+        sizes = (100_000, 1_000_000) if quick else (1_000_000, 10_000_000)
+        result["memory"] = [
+            in_fresh_process(__file__, "--threads", threads, "--run", "memory", n)
+            for n in sizes
+        ]
+    if "profile" in args.sections:
+        result["profile"] = profile_fit(threads)
     RESULTS.mkdir(exist_ok=True)
-    name = "performance_quick" if quick else "performance"
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
-    markdown = (
-        f"torch threads: {result['torch_threads']}\n\n"
-        "## Fit on the fixed configuration\n\n"
-        + pd.DataFrame(result["fit"]).to_markdown(index=False, floatfmt=".3f")
-        + "\n\n## Airline backtest with the defaults\n\n"
-        + pd.DataFrame([result["airline_backtest"]]).to_markdown(
-            index=False, floatfmt=".3f"
-        )
-        + "\n\n## Peak memory, one epoch\n\n"
-        + pd.DataFrame(result["memory"]).to_markdown(index=False, floatfmt=".1f")
-        + "\n"
+    name = (
+        "performance"
+        + ("_quick" if quick else "")
+        + ("" if device == "cpu" else f"_{device}")
     )
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
+    markdown = _markdown(result)
     (RESULTS / f"{name}.md").write_text(markdown)
     print(markdown)
 

@@ -117,6 +117,102 @@ CONFIGS = {
         "RNNForecaster, max(sp/2, 12)",
         config("RNNForecaster", k=0.5, floor=12),
     ),
+    # round 6 (fused Adam): fewer optimiser steps per fit, for speed (issue 10)
+    "now": ("today's defaults (max(sp/2, 12), fused Adam)", config(k=0.5, floor=12)),
+    "b64": ("now + batch_size=64", config(k=0.5, floor=12, batch_size=64)),
+    "b128": ("now + batch_size=128", config(k=0.5, floor=12, batch_size=128)),
+    "b64_lr01": (
+        "now + batch_size=64, lr=0.01",
+        config(k=0.5, floor=12, batch_size=64, lr=0.01),
+    ),
+    "b128_lr01": (
+        "now + batch_size=128, lr=0.01",
+        config(k=0.5, floor=12, batch_size=128, lr=0.01),
+    ),
+    "b128_lr02": (
+        "now + batch_size=128, lr=0.02",
+        config(k=0.5, floor=12, batch_size=128, lr=0.02),
+    ),
+    "b128_lr03": (
+        "now + batch_size=128, lr=0.03",
+        config(k=0.5, floor=12, batch_size=128, lr=0.03),
+    ),
+    "b256_lr02": (
+        "now + batch_size=256, lr=0.02",
+        config(k=0.5, floor=12, batch_size=256, lr=0.02),
+    ),
+    "b128_lr02_e50": (
+        "now + batch_size=128, lr=0.02, max_epochs=50",
+        config(k=0.5, floor=12, batch_size=128, lr=0.02, max_epochs=50),
+    ),
+    "b128_lr02_e150": (
+        "now + batch_size=128, lr=0.02, max_epochs=150",
+        config(k=0.5, floor=12, batch_size=128, lr=0.02, max_epochs=150),
+    ),
+    "b128_lr02_gru": (
+        "GRUForecaster, now + batch_size=128, lr=0.02",
+        config("GRUForecaster", k=0.5, floor=12, batch_size=128, lr=0.02),
+    ),
+    "b128_lr02_rnn": (
+        "RNNForecaster, now + batch_size=128, lr=0.02",
+        config("RNNForecaster", k=0.5, floor=12, batch_size=128, lr=0.02),
+    ),
+    "b128_lr01_gru": (
+        "GRUForecaster, now + batch_size=128, lr=0.01",
+        config("GRUForecaster", k=0.5, floor=12, batch_size=128, lr=0.01),
+    ),
+    "b128_lr01_rnn": (
+        "RNNForecaster, now + batch_size=128, lr=0.01",
+        config("RNNForecaster", k=0.5, floor=12, batch_size=128, lr=0.01),
+    ),
+    "b64_gru": (
+        "GRUForecaster, now + batch_size=64",
+        config("GRUForecaster", k=0.5, floor=12, batch_size=64),
+    ),
+    "b64_rnn": (
+        "RNNForecaster, now + batch_size=64",
+        config("RNNForecaster", k=0.5, floor=12, batch_size=64),
+    ),
+    "b128_lr01_e50": (
+        "now + batch_size=128, lr=0.01, max_epochs=50",
+        config(k=0.5, floor=12, batch_size=128, lr=0.01, max_epochs=50),
+    ),
+    "b128_lr01_e50_gru": (
+        "GRUForecaster, now + batch_size=128, lr=0.01, max_epochs=50",
+        config(
+            "GRUForecaster", k=0.5, floor=12, batch_size=128, lr=0.01, max_epochs=50
+        ),
+    ),
+    "b128_lr01_e50_rnn": (
+        "RNNForecaster, now + batch_size=128, lr=0.01, max_epochs=50",
+        config(
+            "RNNForecaster", k=0.5, floor=12, batch_size=128, lr=0.01, max_epochs=50
+        ),
+    ),
+    "b128_lr02_e50_gru": (
+        "GRUForecaster, now + batch_size=128, lr=0.02, max_epochs=50",
+        config(
+            "GRUForecaster", k=0.5, floor=12, batch_size=128, lr=0.02, max_epochs=50
+        ),
+    ),
+    "b128_lr02_e50_rnn": (
+        "RNNForecaster, now + batch_size=128, lr=0.02, max_epochs=50",
+        config(
+            "RNNForecaster", k=0.5, floor=12, batch_size=128, lr=0.02, max_epochs=50
+        ),
+    ),
+    "b128_lr01_e75": (
+        "now + batch_size=128, lr=0.01, max_epochs=75",
+        config(k=0.5, floor=12, batch_size=128, lr=0.01, max_epochs=75),
+    ),
+    "now_gru": (
+        "GRUForecaster, today's defaults",
+        config("GRUForecaster", k=0.5, floor=12),
+    ),
+    "now_rnn": (
+        "RNNForecaster, today's defaults",
+        config("RNNForecaster", k=0.5, floor=12),
+    ),
 }
 
 

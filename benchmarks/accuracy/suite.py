@@ -46,6 +46,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # peers.py
 
 SNAIVE = "seasonal naive"
 
@@ -167,6 +168,7 @@ def class_defaults():
         "strategy",
         "hidden_size",
         "lr",
+        "batch_size",
         "max_epochs",
         "loss",
     )
@@ -175,19 +177,6 @@ def class_defaults():
         params = getattr(sktime_rnn, name)().get_params(deep=False)
         out[name] = {k: params[k] for k in shown if k in params}
     return out
-
-
-def proposed(cls_name, n_models=5, k=0.5, floor=12, residual=False, **params):
-    """Prototype of the proposed defaults (wrappers, see prototypes.py)."""
-    from prototypes import AutoWindow, SeedEnsemble, seasonal_residual
-
-    def make(ds):
-        net = AutoWindow(ours(cls_name, **params)(ds), sp=ds.sp, k=k, floor=floor)
-        if n_models > 1:
-            net = SeedEnsemble(net, n_models=n_models)
-        return seasonal_residual(net, ds.sp) if residual else net
-
-    return make
 
 
 def seasonal_naive(ds):
@@ -202,104 +191,45 @@ def auto_ets(ds):
     return AutoETS(auto=True, sp=ds.sp, n_jobs=1)
 
 
-class DartsBlockRNN:
-    """Darts ``BlockRNNModel`` with its defaults (LSTM cell), min-max scaled."""
+class Peer:
+    """A peer of ``benchmarks/peers.py`` with its defaults, one torch thread.
 
-    def __init__(self, ds):
+    Darts has no default window: it gets ours (``window_length="auto"``).
+    """
+
+    def __init__(self, ds, name):
         self.ds = ds
+        self.name = name
 
     def fit_predict(self, y, h):
-        import logging
-
         import torch
-        from darts import TimeSeries
-        from darts.dataprocessing.transformers import Scaler
-        from darts.models import BlockRNNModel
+        from peers import DartsBlockRNN, NeuralForecastLSTM
         from prototypes import auto_window_length
 
         torch.set_num_threads(1)  # as our forecasters in this suite
-
-        logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
-        logging.getLogger("lightning").setLevel(logging.ERROR)
-        series = TimeSeries.from_values(y.to_numpy(np.float32))
-        scaler = Scaler()
-        scaled = scaler.fit_transform(series)
-        model = BlockRNNModel(
-            input_chunk_length=auto_window_length(len(y), h, self.ds.sp),
-            output_chunk_length=h,
-            model="LSTM",
-            random_state=0,
-            pl_trainer_kwargs={
-                "accelerator": "cpu",
-                "enable_progress_bar": False,
-                "enable_model_summary": False,
-                "logger": False,
-            },
-        )
-        model.fit(scaled, verbose=False)
-        forecast = scaler.inverse_transform(model.predict(h, verbose=False))
-        return forecast.values().ravel()[:h]
-
-
-class NeuralForecastLSTM:
-    """neuralforecast ``LSTM`` with its defaults (``input_size=-1``)."""
-
-    def __init__(self, ds):
-        self.ds = ds
-
-    def fit_predict(self, y, h):
-        import logging
-
-        import torch
-        from neuralforecast import NeuralForecast
-        from neuralforecast.models import LSTM
-
-        torch.set_num_threads(1)  # as our forecasters in this suite
-
-        logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
-        logging.getLogger("lightning").setLevel(logging.ERROR)
-        frame = pd.DataFrame(
-            {"unique_id": "s", "ds": np.arange(len(y)), "y": y.to_numpy(float)}
-        )
-        model = LSTM(
-            h=h,
-            random_seed=0,
-            accelerator="cpu",
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            logger=False,
-        )
-        nf = NeuralForecast(models=[model], freq=1)
-        nf.fit(frame)
-        forecast = nf.predict()
-        return forecast["LSTM"].to_numpy(float)[:h]
+        if self.name == DartsBlockRNN.name:
+            model = DartsBlockRNN(auto_window_length(len(y), h, self.ds.sp), h)
+        else:
+            model = NeuralForecastLSTM(h)
+        return model.fit_predict(y.to_numpy(float), h)
 
 
 PROPOSED_NOTE = (
     "`(defaults)`: the class defaults of sktime_rnn as installed for this run "
-    "(below), with `sp` set to the data set's season length where the class "
-    "has that parameter, `random_state=0`, `num_threads=1`; an integer "
-    "window_length too long for a series is capped (see Notes). "
-    "`(proposed)`: a prototype of the "
-    "proposed defaults built from wrappers in prototypes.py around the "
-    'unchanged forecaster: `window_length="auto"` = max(12, round(sp/2)), at '
-    "most half of (training length - h), and `n_models=5` (seed ensemble, "
-    "forecasts averaged); all other hyper-parameters are today's defaults "
-    '(window_norm="standard", strategy="direct", hidden_size=32, lr=0.005, '
-    "max_epochs=100, loss mse, adam). The same settings on every series; only "
-    "sp differs. `fit s/fold` of the proposed candidates counts all 5 members."
+    "(below), with `sp` set to the data set's season length (the one thing "
+    "that differs between series), `random_state=0`, `num_threads=1`. "
+    "`LSTM (n_models=5)`: the same with a seed ensemble of 5 networks whose "
+    "forecasts are averaged (`fit s/fold` counts all 5)."
 )
 
 
 def default_candidates():
-    """Our forecasters with today's defaults, the proposal, and the baselines."""
+    """Our forecasters with their defaults, a seed ensemble, and the baselines."""
     return {
         "LSTM (defaults)": ours("LSTMForecaster"),
         "GRU (defaults)": ours("GRUForecaster"),
         "RNN (defaults)": ours("RNNForecaster"),
-        "LSTM (proposed)": proposed("LSTMForecaster"),
-        "GRU (proposed)": proposed("GRUForecaster"),
-        "RNN (proposed)": proposed("RNNForecaster"),
+        "LSTM (n_models=5)": ours("LSTMForecaster", n_models=5),
         SNAIVE: seasonal_naive,
         "AutoETS": auto_ets,
     }
@@ -310,10 +240,12 @@ def peer_candidates():
     import importlib.util
 
     peers = {}
-    if importlib.util.find_spec("darts") is not None:
-        peers["Darts BlockRNN"] = DartsBlockRNN
-    if importlib.util.find_spec("neuralforecast") is not None:
-        peers["neuralforecast LSTM"] = NeuralForecastLSTM
+    for module, name in [
+        ("darts", "Darts BlockRNN"),
+        ("neuralforecast", "neuralforecast LSTM"),
+    ]:
+        if importlib.util.find_spec(module) is not None:
+            peers[name] = lambda ds, name=name: Peer(ds, name)
     return peers
 
 
@@ -592,6 +524,8 @@ def write_report(payload, path):
         "",
         "## MASE per horizon step",
         "",
+        f"![MASE per horizon step]({_horizon_figure(runs, meta, ranked.index, path)})",
+        "",
     ]
     for spec in meta["datasets"]:
         ds, h = spec["name"], spec["h"]
@@ -646,6 +580,38 @@ def write_report(payload, path):
     if notes:
         lines += ["## Notes", "", *notes, ""]
     Path(path).write_text("\n".join(lines))
+
+
+def _horizon_figure(runs, meta, names, report_path) -> str:
+    """Plot MASE per horizon step, one panel per data set; return its relative path.
+
+    Shows the class defaults, the baselines and the peers (the ensemble is in
+    the tables only, to keep the figure readable).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [n for n in names if "n_models" not in n]
+    specs = meta["datasets"]
+    fig, axes = plt.subplots(2, -(-len(specs) // 2), figsize=(16, 7), sharex=False)
+    for ax, spec in zip(axes.flat, specs, strict=False):
+        for name in shown:
+            if spec["name"] in runs[name]:
+                curve = mase_by_horizon(runs[name][spec["name"]])
+                style = "-" if name.endswith("(defaults)") else "--"
+                ax.plot(range(1, len(curve) + 1), curve, style, label=name)
+        ax.set_title(f"{spec['name']} (sp={spec['sp']}, {spec['folds']} folds)")
+        ax.set_xlabel("horizon step")
+        ax.set_ylabel("MASE")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    figure = RESULTS_DIR / f"{Path(report_path).stem}_per_horizon.png"
+    fig.savefig(figure, dpi=80)
+    plt.close(fig)
+    return str(figure.relative_to(Path(report_path).resolve().parent))
 
 
 def _on_folds(runs, like, datasets):
@@ -711,6 +677,11 @@ def main(argv=None):
     )
     parser.add_argument("--out", help="report path (default: RESULTS.md here)")
     parser.add_argument(
+        "--peers-python",
+        help="a Python with darts and neuralforecast: runs the peers there, in "
+        "parallel with ours, and merges them (else an earlier peers.json is merged)",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the other candidates' results of the last run (with --only)",
@@ -722,13 +693,16 @@ def main(argv=None):
     out = Path(args.out) if args.out else HERE / f"RESULTS{tag}.md"
     if args.quick and not args.out:
         out = RESULTS_DIR / "RESULTS_quick.md"
-    peers_json = RESULTS_DIR / "peers.json"
+    peers_json = RESULTS_DIR / f"peers{tag}.json"
     if args.report:
         payload = json.loads((RESULTS_DIR / f"suite{tag}.json").read_text())
         write_report(payload, out)
         print(f"wrote {out}")
         return payload
 
+    peers_run = None
+    if args.peers_python and not args.peers_only:
+        peers_run = _start_peers(args.peers_python, args.folds, args.quick)
     candidates = {} if args.peers_only else default_candidates()
     candidates.update(peer_candidates())
     if args.peers_only:
@@ -762,7 +736,9 @@ def main(argv=None):
         peers_json.write_text(json.dumps(payload, indent=1))
         print(f"wrote {peers_json}")
         return payload
-    if peers_json.exists() and not args.quick:
+    if peers_run is not None and peers_run.wait() != 0:
+        raise RuntimeError(f"the peers' run failed (exit {peers_run.returncode})")
+    if peers_json.exists() and (peers_run is not None or not args.quick):
         peers = json.loads(peers_json.read_text())
         merged = [n for n in peers["runs"] if n != SNAIVE and n not in runs]
         for name in merged:
@@ -785,6 +761,23 @@ def main(argv=None):
     print(_md(summary(payload["runs"], names).sort_values("geo-mean")))
     print(f"wrote {out}")
     return payload
+
+
+def _start_peers(python: str, folds: int | None, quick: bool):
+    """Start ``--peers-only`` under another Python (the peers' environment).
+
+    It runs on the second core while ours run on the first; its output goes
+    to ``results/peers.log``.
+    """
+    import subprocess
+
+    args = [python, str(Path(__file__).resolve()), "--peers-only"]
+    if quick:
+        args.append("--quick")
+    elif folds:
+        args += ["--folds", str(folds)]
+    log = (RESULTS_DIR / "peers.log").open("w")
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _cores():

@@ -173,12 +173,12 @@ class QuantileLikelihood(PointLikelihood):
     def quantiles(self, params: Tensor, alphas) -> Tensor:
         """Quantiles (N, S, C, A), linear between levels, flat beyond them."""
         alphas = torch.as_tensor(alphas, dtype=params.dtype, device=params.device)
-        alphas = alphas.clamp(self.levels[0], self.levels[-1])
-        upper = torch.searchsorted(self.levels, alphas).clamp(1, self.n_params - 1)
+        # forecasts are read on the CPU, the network may live on a GPU
+        levels = self.levels.to(params.device)
+        alphas = alphas.clamp(levels[0], levels[-1])
+        upper = torch.searchsorted(levels, alphas).clamp(1, self.n_params - 1)
         lower = upper - 1
-        weight = (alphas - self.levels[lower]) / (
-            self.levels[upper] - self.levels[lower]
-        )
+        weight = (alphas - levels[lower]) / (levels[upper] - levels[lower])
         return params[..., lower] * (1 - weight) + params[..., upper] * weight
 
     def point(self, params: Tensor) -> Tensor:

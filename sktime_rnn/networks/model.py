@@ -115,7 +115,9 @@ class ForecastNetwork(nn.Module):
     def normalize(self, past: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Normalise each window's targets; return inputs (N, L, C+K), loc, scale."""
         loc, scale = window_statistics(past, self.n_targets, self.window_norm)
-        if self.window_norm is not None:
+        if self.window_norm is not None and past.shape[2] == self.n_targets:
+            past = (past - loc) / scale
+        elif self.window_norm is not None:
             normalized = (past[:, :, : self.n_targets] - loc) / scale
             past = torch.cat([normalized, past[:, :, self.n_targets :]], dim=2)
         return self.embed(past), loc, scale

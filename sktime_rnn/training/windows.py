@@ -29,7 +29,9 @@ class SlidingWindows:
     starts : Tensor, optional
         Positions in ``series`` where windows may start. Several series laid
         end to end in one buffer use it to skip windows that would cross from
-        one series into the next (see :meth:`from_series`); all by default.
+        one series into the next (see :meth:`from_series`). None (default):
+        every position, without materialising them (a 10-million-point series
+        would otherwise carry an 80 MB index).
 
     Examples
     --------
@@ -53,7 +55,8 @@ class SlidingWindows:
     ):
         self.window_length = window_length
         self.n_targets = n_targets
-        self.steps = torch.as_tensor(steps, dtype=torch.long)
+        # on the data's device: indexing a GPU tensor with a CPU index copies it over
+        self.steps = torch.as_tensor(steps, dtype=torch.long, device=series.device)
         span = window_length + int(self.steps.max())
         if series.shape[0] < span:
             raise ValueError(
@@ -63,8 +66,6 @@ class SlidingWindows:
         self.series = series
         self._future_positions = window_length + self.steps - 1
         self._windows = series.unfold(0, span, 1)  # (N, C+K, L+max_step) view
-        if starts is None:
-            starts = torch.arange(self._windows.shape[0], device=series.device)
         self.starts = starts
 
     @classmethod
@@ -82,15 +83,23 @@ class SlidingWindows:
         >>> len(windows), windows.starts.tolist()
         (5, [0, 1, 2, 5, 6])
         """
+        if len(series) == 1:
+            return cls(series[0], window_length, steps, n_targets)
         span = window_length + int(max(steps))
         starts, offset = [], 0
         for part in series:
-            starts.append(torch.arange(offset, offset + part.shape[0] - span + 1))
+            starts.append(
+                torch.arange(
+                    offset, offset + part.shape[0] - span + 1, device=part.device
+                )
+            )
             offset += part.shape[0]
         buffer = torch.cat(series)  # (sum T_i, C+K), the one copy of the data
         return cls(buffer, window_length, steps, n_targets, torch.cat(starts))
 
     def __len__(self) -> int:
+        if self.starts is None:
+            return self._windows.shape[0]
         return self.starts.shape[0]
 
     def batch(self, index: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -105,7 +114,8 @@ class SlidingWindows:
         target : Tensor
             (B, S, C) target values at the horizon steps.
         """
-        windows = self._windows[self.starts[index]]  # (B, C+K, L+max_step) copy
+        rows = index if self.starts is None else self.starts[index]
+        windows = self._windows[rows]  # (B, C+K, L+max_step), the only copy
         past = windows[:, :, : self.window_length].transpose(1, 2)  # (B, L, C+K)
         future = windows[:, :, self._future_positions].transpose(1, 2)  # (B, S, C+K)
         return past, future[:, :, self.n_targets :], future[:, :, : self.n_targets]
