@@ -120,6 +120,7 @@ class Trainer:
         self.on_nonfinite = on_nonfinite
         self.device = torch.device(device)
         self.verbose = verbose
+        self._full_batch_cache = None  # (windows, batch) of the last full batch
 
     def make_optimizer(self, network: nn.Module) -> torch.optim.Optimizer:
         """Create the optimiser over ``network``'s parameters.
@@ -212,7 +213,7 @@ class Trainer:
 
     def _full_batch(self, windows):
         """Every window in one contiguous batch, gathered on first use."""
-        cached = getattr(self, "_full_batch_cache", None)
+        cached = self._full_batch_cache
         if cached is None or cached[0] is not windows:
             every = torch.arange(len(windows), device=windows.series.device)
             batch = tuple(part.contiguous() for part in windows.batch(every))
