@@ -53,18 +53,23 @@ def _fit_both(y, fh, params):
     return fitted
 
 
-def check_config(name, params, y, y_new, fh) -> dict:
-    """Fit on both devices; forecast, interval, update, save/load on the GPU."""
-    from sktime_rnn import load, save
-
-    fitted = _fit_both(y, fh, params)
+def _compare(name: str, fitted: dict) -> dict:
+    """The GPU fit's forecast: finite, close to the CPU fit's, network on the GPU."""
     cpu, gpu = fitted["cpu"].predict(), fitted[DEVICE].predict()
-    row = {
+    return {
         "config": name,
         "finite": bool(np.isfinite(gpu.to_numpy()).all()),
         "gpu_vs_cpu_rel_diff": float(np.mean(np.abs(gpu - cpu)) / np.mean(np.abs(cpu))),
         "on_gpu": next(fitted[DEVICE].network_.parameters()).device.type == DEVICE,
     }
+
+
+def check_config(name, params, y, y_new, fh) -> dict:
+    """Fit on both devices; forecast, interval, update, save/load on the GPU."""
+    from sktime_rnn import load, save
+
+    fitted = _fit_both(y, fh, params)
+    row = _compare(name, fitted)
     if fitted[DEVICE].get_tag("capability:pred_int"):
         interval = fitted[DEVICE].predict_interval(coverage=0.8)
         row["interval_ordered"] = bool(
@@ -84,19 +89,13 @@ def check_panel(fh) -> dict:
     from sktime_rnn import GRUForecaster
 
     y = _make_hierarchical(hierarchy_levels=(6,), min_timepoints=60, max_timepoints=80)
-    forecasts = {
-        device: GRUForecaster(max_epochs=10, random_state=0, device=device)
-        .fit(y, fh=fh)
-        .predict()
+    fitted = {
+        device: GRUForecaster(max_epochs=10, random_state=0, device=device).fit(
+            y, fh=fh
+        )
         for device in ("cpu", DEVICE)
     }
-    cpu, gpu = forecasts["cpu"], forecasts[DEVICE]
-    return {
-        "config": "panel of 6 series (GRU)",
-        "finite": bool(np.isfinite(gpu.to_numpy()).all()),
-        "gpu_vs_cpu_rel_diff": float(np.mean(np.abs(gpu - cpu)) / np.mean(np.abs(cpu))),
-        "on_gpu": True,
-    }
+    return _compare("panel of 6 series (GRU)", fitted)
 
 
 def host_to_device_copies(n_points: int) -> dict:

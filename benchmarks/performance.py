@@ -316,10 +316,6 @@ def profile_fit(threads: int) -> str:
     return prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=20)
 
 
-def _in_peers_env(python: str, *args) -> dict:
-    return in_fresh_process(__file__, *args, python=python)
-
-
 def _markdown(result: dict) -> str:
     parts = [
         f"torch threads: {result['threads']}; device: {result['device']}; "
@@ -382,15 +378,18 @@ def main():
         result["fit"] = fit_throughput(n_points, epochs, threads, device, repeats)
         for peer in peers:
             result["fit"].append(
-                _in_peers_env(
-                    args.peers_python,
-                    "--threads",
-                    threads,
-                    "--run",
-                    "peer-fit",
-                    peer,
-                    n_points,
-                    epochs,
+                in_fresh_process(
+                    __file__,
+                    *(
+                        "--threads",
+                        threads,
+                        "--run",
+                        "peer-fit",
+                        peer,
+                        n_points,
+                        epochs,
+                    ),
+                    python=args.peers_python,
                 )
             )
     if "airline" in args.sections:
@@ -402,14 +401,10 @@ def main():
                 *("--run", "airline", _Ours.name, n_folds),
             )
         ] + [
-            _in_peers_env(
-                args.peers_python,
-                "--threads",
-                threads,
-                "--run",
-                "airline",
-                peer,
-                n_folds,
+            in_fresh_process(
+                __file__,
+                *("--threads", threads, "--run", "airline", peer, n_folds),
+                python=args.peers_python,
             )
             for peer in peers
         ]
