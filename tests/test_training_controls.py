@@ -261,6 +261,33 @@ def test_nan_loss_rolls_back_to_the_last_good_weights(monkeypatch):
     pd.testing.assert_series_equal(forecast, clean.predict())
 
 
+def test_weights_made_infinite_by_a_step_with_a_finite_loss_are_rolled_back(
+    monkeypatch,
+):
+    y = load_airline()
+    params = dict(window_length=12, batch_size=200, max_epochs=10, random_state=0)
+    clean = LSTMForecaster(**{**params, "max_epochs": 3}).fit(y, fh=[1])
+    original, calls = torch.optim.Adam.step, {"n": 0}
+
+    def step(self, *args, **kwargs):  # one step per epoch: epoch 4's ends in inf
+        result = original(self, *args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == 4:
+            with torch.no_grad():
+                self.param_groups[0]["params"][0].fill_(float("inf"))
+        return result
+
+    monkeypatch.setattr(torch.optim.Adam, "step", step)
+    with pytest.warns(GradientWarning, match="NaN or infinite in epoch 4"):
+        rolled_back = LSTMForecaster(**params).fit(y, fh=[1])
+    assert len(rolled_back.history_.epoch_losses) == 3
+    for a, b in zip(
+        clean.network_.parameters(), rolled_back.network_.parameters(), strict=True
+    ):
+        torch.testing.assert_close(a, b)
+    pd.testing.assert_series_equal(rolled_back.predict(), clean.predict())
+
+
 def test_nan_loss_raises_when_asked(monkeypatch):
     monkeypatch.setattr(torch.nn.MSELoss, "forward", _nan_loss_after(0))
     forecaster = LSTMForecaster(window_length=12, max_epochs=2, on_nonfinite="raise")

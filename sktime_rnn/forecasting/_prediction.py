@@ -17,6 +17,11 @@ from sktime_rnn.forecasting._frames import (
 from sktime_rnn.training.rollout import roll_out
 
 
+def _counts_steps(fh: ForecastingHorizon) -> bool:
+    """Whether ``fh`` holds integer steps ahead of the cutoff already."""
+    return fh.is_relative and pd.api.types.is_integer_dtype(fh.to_pandas())
+
+
 class PredictionMixin:
     """``_predict``, ``_predict_quantiles``, ``_predict_var``, ``_predict_proba``.
 
@@ -175,9 +180,11 @@ class PredictionMixin:
         a series that ends earlier is forecast the same steps ahead of its own
         last observation.
         """
-        relative = ForecastingHorizon(
-            self._relative_steps(fh), is_relative=True, freq=fh.freq or self._freq
-        )
+        relative = fh
+        if not (_counts_steps(fh) and (fh.freq or not self._freq)):
+            relative = ForecastingHorizon(
+                self._relative_steps(fh), is_relative=True, freq=fh.freq or self._freq
+            )
         name = self._index_names[-1]
         return [
             relative.to_absolute_index(self._as_cutoff(end)).rename(name)
@@ -211,6 +218,8 @@ class PredictionMixin:
 
     def _relative_steps(self, fh) -> np.ndarray:
         """Steps ahead of the cutoff of every point of ``fh``."""
+        if _counts_steps(fh):  # sktime's conversion would hash fh and the cutoff
+            return fh.to_numpy()
         steps = self._with_freq(fh).to_relative(self._cutoff_with_freq())
         return steps.to_numpy().astype(int)
 

@@ -74,7 +74,11 @@ def find_exploding_steps(grad_norms, factor: float = EXPLOSION_FACTOR) -> np.nda
     >>> find_exploding_steps([1.0, 1.1, 0.9, 1.0, 1.2, 500.0, 1.0]).tolist()
     [5]
     """
-    norms = pd.Series(np.asarray(grad_norms, dtype=float))
+    values = np.asarray(grad_norms, dtype=float)
+    largest, smallest = values.max(initial=0), values.min(initial=np.inf)
+    if np.isfinite(values).all() and largest <= factor * smallest:
+        return np.array([], dtype=np.intp)  # no norm is factor x any median
+    norms = pd.Series(values)
     median = norms.rolling(_TRAILING_STEPS, min_periods=5).median().shift(1)
     exploded = ~np.isfinite(norms) | (norms > factor * median)
     return np.flatnonzero(exploded.to_numpy())
