@@ -6,9 +6,11 @@
 The test suite runs on CPUs only, so this script is how ``device="cuda"`` is
 checked: every strategy, loss family and training control fits on the GPU and
 forecasts (point, interval, update, save and load) finitely and close to the
-same model fitted on the CPU, and a fit keeps its data on the device (host to
-device copies counted by ``torch.profiler`` do not grow with the number of
-optimiser steps). Writes ``benchmarks/results/gpu_check_cuda.json``.
+same model fitted on the CPU, a second GPU fit with the same seed forecasts
+the same (the GPU's generator is seeded), a diverging fit rolls back to finite
+weights, and a fit keeps its data on the device (host to device copies counted
+by ``torch.profiler`` do not grow with the number of optimiser steps). Writes
+``benchmarks/results/gpu_check_cuda.json``.
 """
 
 from __future__ import annotations
@@ -41,26 +43,39 @@ CONFIGS = {
 }
 
 
+def _fit_all(make, y, fh) -> dict:
+    """Fit ``make(device)`` on the CPU, on the GPU, and on the GPU again."""
+    return {
+        key: make(device).fit(y, fh=fh)
+        for key, device in (("cpu", "cpu"), (DEVICE, DEVICE), ("refit", DEVICE))
+    }
+
+
 def _fit_both(y, fh, params):
     from sktime_rnn import LSTMForecaster
 
-    fitted = {}
-    for device in ("cpu", DEVICE):
-        forecaster = LSTMForecaster(
+    return _fit_all(
+        lambda device: LSTMForecaster(
             **params, sp=12, max_epochs=30, random_state=0, device=device
-        )
-        fitted[device] = forecaster.fit(y, fh=fh)
-    return fitted
+        ),
+        y,
+        fh,
+    )
 
 
 def _compare(name: str, fitted: dict) -> dict:
-    """The GPU fit's forecast: finite, close to the CPU fit's, network on the GPU."""
+    """The GPU fit's forecast: finite, close to the CPU fit's, network on the GPU,
+    and the same when refitted with the same seed (the GPU's generator is seeded).
+    """
     cpu, gpu = fitted["cpu"].predict(), fitted[DEVICE].predict()
     return {
         "config": name,
         "finite": bool(np.isfinite(gpu.to_numpy()).all()),
         "gpu_vs_cpu_rel_diff": float(np.mean(np.abs(gpu - cpu)) / np.mean(np.abs(cpu))),
         "on_gpu": next(fitted[DEVICE].network_.parameters()).device.type == DEVICE,
+        "refit_same_forecast": bool(
+            np.allclose(fitted["refit"].predict(), gpu, rtol=1e-4)
+        ),
     }
 
 
@@ -89,13 +104,34 @@ def check_panel(fh) -> dict:
     from sktime_rnn import GRUForecaster
 
     y = _make_hierarchical(hierarchy_levels=(6,), min_timepoints=60, max_timepoints=80)
-    fitted = {
-        device: GRUForecaster(max_epochs=10, random_state=0, device=device).fit(
-            y, fh=fh
-        )
-        for device in ("cpu", DEVICE)
-    }
+    fitted = _fit_all(
+        lambda device: GRUForecaster(max_epochs=10, random_state=0, device=device),
+        y,
+        fh,
+    )
     return _compare("panel of 6 series (GRU)", fitted)
+
+
+def check_divergence(y, fh) -> dict:
+    """A diverging fit on the GPU rolls back to finite weights and forecasts."""
+    from sktime_rnn import LSTMForecaster
+
+    forecaster = LSTMForecaster(
+        window_length=12,
+        optimizer="sgd",
+        lr=1e3,  # diverges in epoch 9 on a CPU
+        clip_grad_norm=None,
+        max_epochs=15,
+        random_state=0,
+        device=DEVICE,
+    ).fit(y, fh=fh)
+    forecast = forecaster.predict()
+    return {
+        "config": "diverging (SGD, lr=1000)",
+        "finite": bool(np.isfinite(forecast.to_numpy()).all()),
+        "on_gpu": next(forecaster.network_.parameters()).device.type == DEVICE,
+        "rolled_back": forecaster.history_.stopped_early == "non-finite loss",
+    }
 
 
 def host_to_device_copies(n_points: int) -> dict:
@@ -134,7 +170,7 @@ def main() -> int:
     y_train, y_new = y.iloc[:-12], y.iloc[-12:]
     fh = list(range(1, 13))
     rows = [check_config(name, p, y_train, y_new, fh) for name, p in CONFIGS.items()]
-    rows.append(check_panel(fh))
+    rows += [check_panel(fh), check_divergence(y_train, fh)]
     copies = [host_to_device_copies(n) for n in (5_000, 20_000)]
     failures = [
         row["config"]
@@ -144,7 +180,9 @@ def main() -> int:
         or not row.get("update_finite", True)
         or not row.get("load_same_forecast", True)
         or not row.get("interval_ordered", True)
-        or row["gpu_vs_cpu_rel_diff"] > 0.25
+        or not row.get("refit_same_forecast", True)
+        or not row.get("rolled_back", True)
+        or row.get("gpu_vs_cpu_rel_diff", 0) > 0.25
     ]
     steps_ratio = copies[1]["optimiser_steps"] / copies[0]["optimiser_steps"]
     copies_ratio = copies[1]["host_to_device_copies"] / max(

@@ -103,6 +103,10 @@ def bare_loop_seconds(n_windows: int, epochs: int, cell: str, device) -> float:
     return time.perf_counter() - start
 
 
+def _spread(seconds: list[float]) -> str:
+    return f"{min(seconds):.2f}-{max(seconds):.2f}"
+
+
 def _n_windows(n_points: int) -> int:
     return n_points - FIXED["window_length"] - HORIZON + 1
 
@@ -113,8 +117,11 @@ def fit_throughput(
     """Ours (matched to the floor, then with the defaults' extras) and the floor.
 
     Each is timed ``repeats`` times, interleaved (floor, matched, defaults,
-    floor, ...) so that warm-up and drifts of the machine hit all three alike;
-    the medians are reported.
+    floor, ...) so that warm-up and drifts of the machine hit all three alike.
+    The fastest of the repeats is reported, as ``timeit`` advises: on a shared
+    machine a run is only ever slowed down by others, and a median of three
+    still moved the floor by 20% between two runs here. The ranges show the
+    spread.
     """
     from sktime_rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 
@@ -147,16 +154,18 @@ def fit_throughput(
                 start = time.perf_counter()
                 forecaster.fit(y, fh=fh)
                 ours[label].append(time.perf_counter() - start)
-        floor = float(np.median(floors))
+        floor = min(floors)
         for label, times in ours.items():
-            seconds = float(np.median(times))
+            seconds = min(times)
             rows.append(
                 {
                     "model": cls.__name__,
                     "setting": label,
                     "fit_seconds": seconds,
+                    "fit_seconds_range": _spread(times),
                     "windows_per_second": n_windows * epochs / seconds,
                     "bare_loop_seconds": floor,
+                    "bare_loop_seconds_range": _spread(floors),
                     "ours_over_floor": seconds / floor,
                 }
             )
@@ -187,8 +196,10 @@ def peer_fit(peer: str, n_points: int, epochs: int) -> dict:
         "model": peer,
         "setting": "matched (its own loss, scaling and loop)",
         "fit_seconds": seconds,
+        "fit_seconds_range": _spread([seconds]),  # one run: the peers are slow
         "windows_per_second": n_windows * epochs / seconds,
         "bare_loop_seconds": floor,
+        "bare_loop_seconds_range": _spread([floor]),
         "ours_over_floor": seconds / floor,
     }
 
@@ -374,7 +385,7 @@ def main():
         + (torch.cuda.get_device_name() if device != "cpu" else "CPU"),
     }
     if "fit" in args.sections:
-        repeats = 1 if quick else 3
+        repeats = 1 if quick else 5
         result["fit"] = fit_throughput(n_points, epochs, threads, device, repeats)
         for peer in peers:
             result["fit"].append(
