@@ -196,7 +196,7 @@ def peer_fit(peer: str, n_points: int, epochs: int) -> dict:
         "model": peer,
         "setting": "matched (its own loss, scaling and loop)",
         "fit_seconds": seconds,
-        "fit_seconds_range": _spread([seconds]),  # one run: the peers are slow
+        "fit_seconds_range": _spread([seconds]),  # the peers are timed once
         "windows_per_second": n_windows * epochs / seconds,
         "bare_loop_seconds": floor,
         "bare_loop_seconds_range": _spread([floor]),

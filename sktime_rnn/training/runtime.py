@@ -72,7 +72,7 @@ def _seed(seed: int, device: torch.device) -> None:
 
     ``torch.manual_seed`` would also seed every other device's generator
     (outside what ``fork_rng`` restores) and, before CUDA is initialised,
-    record a stack trace to seed it later: a quarter of a millisecond per fit.
+    record a stack trace to seed it later: 68 us per fit, against 1 us.
     """
     torch.random.default_generator.manual_seed(seed)
     if device.type == "cuda":
