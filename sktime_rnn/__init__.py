@@ -7,8 +7,7 @@ Examples
 ['GRUForecaster', 'LSTMForecaster']
 """
 
-__version__ = "0.1.0"
-
+from sktime_rnn._version import __version__
 from sktime_rnn.forecasting import (
     GRUForecaster,
     LSTMForecaster,

@@ -209,16 +209,16 @@ def test_seed_ensemble_averages_its_members(y):
 
     ensemble = LSTMForecaster(**TINY, n_models=3).fit(y, fh=[1, 2])
     members = ensemble.network_.members
-    assert len(members) == 3 and len(ensemble._histories) == 3
+    assert len(members) == 3 and len(ensemble.fitted_state_.histories) == 3
     # members start from different seeds and end at different weights
     first = [p.detach().clone() for p in members[0].parameters()]
     assert not all(
         torch.equal(a, b) for a, b in zip(first, members[1].parameters(), strict=True)
     )
-    past = torch.as_tensor(ensemble._context[0][-12:]).unsqueeze(0)
+    past = torch.as_tensor(ensemble.fitted_state_.context[0][-12:]).unsqueeze(0)
     with torch.no_grad():
         mean = torch.stack([m(past)[..., 0] for m in members]).mean(dim=0)
-    expected = ensemble._y_scaling.inverse(mean.numpy())[0, :, 0]
+    expected = ensemble.fitted_state_.scaling.y.inverse(mean.numpy())[0, :, 0]
     np.testing.assert_allclose(ensemble.predict().to_numpy(), expected, rtol=1e-5)
 
 
@@ -226,11 +226,13 @@ def test_normal_ensemble_variance_includes_the_members_disagreement(y):
     import torch
 
     ensemble = LSTMForecaster(**TINY, n_models=3, loss="normal").fit(y, fh=[1])
-    past = torch.as_tensor(ensemble._context[0][-12:]).unsqueeze(0)
+    past = torch.as_tensor(ensemble.fitted_state_.context[0][-12:]).unsqueeze(0)
     with torch.no_grad():
         params = torch.stack([m(past) for m in ensemble.network_.members])
     means, scales = params[..., 0], params[..., 1]
     mixture_var = (scales**2).mean(0) + means.var(0, unbiased=False)
-    expected = mixture_var.numpy() * ensemble._y_scaling.std[:, None, :] ** 2
+    expected = (
+        mixture_var.numpy() * ensemble.fitted_state_.scaling.y.std[:, None, :] ** 2
+    )
     variance = ensemble.predict_var().to_numpy()
     np.testing.assert_allclose(variance.ravel(), expected.ravel(), rtol=1e-4)

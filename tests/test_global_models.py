@@ -183,5 +183,5 @@ def test_series_embedding_is_learned_and_unseen_series_get_the_mean():
     # after pretraining, an unseen series is numbered "not seen"
     pretrained = LSTMForecaster(**TINY, series_embedding_dim=3).pretrain(y, fh=[1, 2])
     pretrained.fit(_panel([30], seed=5).rename(index={"s0": "new"}), fh=[1, 2])
-    assert pretrained._series_numbers == [3]
+    assert pretrained.fitted_state_.series_numbers == [3]
     assert np.isfinite(pretrained.predict().to_numpy()).all()

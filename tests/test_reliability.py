@@ -92,7 +92,12 @@ BAD_INPUTS = [
         TypeError,
         "sktime compatible format",
     ),
-    ("categorical y", lambda: _fit(pd.Series(["a"] * 40)), TypeError, "categorical"),
+    (
+        "categorical y",
+        lambda: _fit(pd.Series(["a"] * 40)),
+        TypeError,
+        "y column 0 has dtype object (text or categorical values); y must hold numbers",
+    ),
     (
         "dates without frequency",
         lambda: _fit(
@@ -135,13 +140,13 @@ BAD_INPUTS = [
         "negative hidden_size",
         lambda: _fit(hidden_size=-1),
         ValueError,
-        "hidden_size must be an int in [1, inf], got -1",
+        "hidden_size must be an int in [1, 4096], got -1",
     ),
     (
         "float window",
         lambda: _fit(window_length=2.5),
         ValueError,
-        "window_length must be 'auto' or an int in [1, inf], got 2.5",
+        "window_length must be 'auto' or an int in [1, 1000000], got 2.5",
     ),
     (
         "dropout 1",
@@ -183,7 +188,7 @@ BAD_INPUTS = [
         "clip norm 0",
         lambda: _fit(clip_grad_norm=0.0),
         ValueError,
-        "clip_grad_norm must be a float in (0, inf] or None, got 0.0",
+        "clip_grad_norm must be a float in (0, 1e+30] or None, got 0.0",
     ),
     (
         "clip value negative",
@@ -195,7 +200,7 @@ BAD_INPUTS = [
         "bad quantiles",
         lambda: _fit(loss="quantile", quantiles=(0.9, 0.1)),
         ValueError,
-        "quantiles must be at least two increasing",
+        "quantiles must be 2 to 1000 increasing",
     ),
     (
         "stateful + window_norm",
@@ -211,7 +216,7 @@ BAD_INPUTS = [
             else pytest.skip("has CUDA")
         ),
         ValueError,
-        "torch sees no CUDA device",
+        "device must be 'auto' or one of ['cpu'], got 'cuda:7'",
     ),
     (
         "RNN with LSTM cell",

@@ -76,16 +76,18 @@ def test_stateful_forecaster_uses_state_beyond_the_window():
         random_state=0,
     ).fit(y, fh=[1, 2, 3])
     # the stored state is the one of one pass over all of y (scaled)
-    scaled = forecaster._context[0]  # stateful: the whole scaled history
+    scaled = forecaster.fitted_state_.context[0]  # stateful: the whole scaled history
     expected = (y.to_numpy() - y.mean()) / y.std(ddof=0)
     np.testing.assert_allclose(scaled[:, 0], expected, rtol=1e-5)
     with torch.no_grad():
         output, _ = forecaster.network_.encoder(torch.as_tensor(scaled).unsqueeze(0))
-    torch.testing.assert_close(forecaster._features, output[:, -1])
+    torch.testing.assert_close(forecaster.fitted_state_.stream.features, output[:, -1])
     # a reset state over the last window alone forecasts something else
     with torch.no_grad():
         reset = forecaster.network_(torch.as_tensor(scaled[-6:]).unsqueeze(0))
-        stateful = forecaster.network_.forecast_from(forecaster._features, None)
+        stateful = forecaster.network_.forecast_from(
+            forecaster.fitted_state_.stream.features, None
+        )
     assert not torch.allclose(reset, stateful, atol=1e-3)
 
 

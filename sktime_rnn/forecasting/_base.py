@@ -1,48 +1,59 @@
-"""Shared sktime glue of the recurrent forecasters: data in, network, forecasts out."""
+"""sktime glue of the recurrent forecasters: inputs in, one fitted state, forecasts out.
+
+The forecaster owns one :class:`~sktime_rnn.forecasting._state.FittedState`
+(``fitted_state_``), which ``fit``, ``update`` and ``pretrain`` replace as a
+whole; data preparation, training runs and forecasting live in their own
+modules (``_preparation``, ``_fitting``, ``_forecast``).
+"""
 
 from __future__ import annotations
 
 __all__ = ["BaseRecurrentForecaster"]
 
-import copy
-import hashlib
-import json
-from pathlib import Path
+import functools
 
 import numpy as np
 import pandas as pd
-import torch
-from sktime.datatypes import get_cutoff
+from sktime.datatypes import convert_to, get_cutoff
 from sktime.forecasting.base import BaseForecaster
+from sktime.utils.validation.forecasting import check_fh
 
-from sktime_rnn.forecasting._build import build_network, build_trainer, members_of
-from sktime_rnn.forecasting._data import (
-    check_finite,
-    check_same_columns,
-    check_time_index,
-    refuse_missing,
-    rows_at,
-)
-from sktime_rnn.forecasting._panel import Panel, SeriesScaling, split_panel
+from sktime_rnn.exceptions import InvalidDataError
+from sktime_rnn.forecasting import _files, _fitting
+from sktime_rnn.forecasting._checks import check_numeric, refuse_missing
+from sktime_rnn.forecasting._horizon import checked_steps, needed_exog_rows, with_freq
 from sktime_rnn.forecasting._params import (
-    AUTO_WINDOW_FLOOR,
     DEFAULT_QUANTILES,
     PROBABILISTIC_LOSSES,
-    check_params,
-    check_truncation,
+    resolve_cell,
+    resolve_params,
 )
-from sktime_rnn.forecasting._prediction import PredictionMixin
-from sktime_rnn.networks import get_cell
-from sktime_rnn.networks.encoder import concat_batch, select_batch
-from sktime_rnn.persistence import restore_into, restoring
-from sktime_rnn.persistence import save as save_safetensors
-from sktime_rnn.training import SlidingWindows, TrainingHistory
-from sktime_rnn.training.checkpoint import Checkpoint
-from sktime_rnn.training.runtime import draw_seed, resolve_device, torch_runtime
-from sktime_rnn.training.streams import SeriesStreams
+from sktime_rnn.forecasting._predict import (
+    distribution,
+    point_forecast,
+    quantile_forecast,
+    variance_forecast,
+)
+from sktime_rnn.forecasting._preparation import layout_of, split_data
+from sktime_rnn.training.runtime import draw_seed, make_generator
 
 
-class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
+def _reading_only_needed_X(method):
+    """Wrap a public predict method so that it passes on only the rows of X it reads.
+
+    sktime refuses NaN anywhere in ``X``; the network reads ``X`` at the
+    forecast times only, so only those rows go on to sktime's checks (rows it
+    does not read may be missing or NaN).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, fh=None, X=None, *args, **kwargs):
+        return method(self, fh, self._needed_X(fh, X), *args, **kwargs)
+
+    return wrapper
+
+
+class BaseRecurrentForecaster(BaseForecaster):
     """Base class of the forecasters; subclasses choose the cell and docstring.
 
     See :class:`~sktime_rnn.forecasting.LSTMForecaster` for the parameters.
@@ -64,11 +75,9 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         "capability:update": True,
         "capability:random_state": True,
         "capability:pretrain": True,
-        "pretrain:fitted_params": [
-            "pretrained_network_",
-            "pretrain_history_",
-            "pretrained_",
-        ],
+        # the one pretrained attribute; pretrained_network_ and pretrain_history_
+        # are read-only views of it, which sktime's reset could not set back
+        "pretrain:fitted_params": ["pretrained_state_"],
         "property:randomness": "derandomized",
     }
     # the forecaster keeps its own context window (see _update), so sktime's
@@ -102,8 +111,15 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         scheduled_sampling=0.0,
         optimizer="adam",
         lr=0.01,
+        weight_decay=0.0,
+        lr_schedule=None,
         max_epochs=100,
         batch_size=128,
+        validation_size=None,
+        early_stopping=False,
+        patience=10,
+        min_delta=0.0,
+        interval_calibration=None,
         n_models=1,
         series_embedding_dim=0,
         update_epochs=1,
@@ -113,7 +129,8 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         random_state=None,
         device="cpu",
         num_threads=None,
-        verbose=False,
+        verbose=0,
+        callbacks=None,
     ):
         self.window_length = window_length
         self.sp = sp
@@ -137,8 +154,15 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         self.scheduled_sampling = scheduled_sampling
         self.optimizer = optimizer
         self.lr = lr
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.validation_size = validation_size
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.interval_calibration = interval_calibration
         self.n_models = n_models
         self.series_embedding_dim = series_embedding_dim
         self.update_epochs = update_epochs
@@ -149,6 +173,7 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         self.device = device
         self.num_threads = num_threads
         self.verbose = verbose
+        self.callbacks = callbacks
         super().__init__()
         # BaseForecaster creates these only while remember_data is on, but
         # sktime's suite expects them after set_config(remember_data=True) too
@@ -167,522 +192,229 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
         )
 
     # ------------------------------------------------------------ public API
-    # thin wrappers: refuse NaN/inf with their count and position before
-    # sktime's generic "contained missing data" check
+    # fit, update and pretrain check the input first: sktime's own check only
+    # says that data "contained missing data"; these say how much and where
     def fit(self, y, X=None, fh=None):
-        refuse_missing(y, "y")
-        refuse_missing(X, "X")
+        _refuse_bad_input(y, X)
         return super().fit(y, X=X, fh=fh)
 
     def update(self, y, X=None, update_params=True):
-        refuse_missing(y, "y")
-        refuse_missing(X, "X")
-        return super().update(y, X=X, update_params=update_params)
-
-    def predict(self, fh=None, X=None):
-        refuse_missing(X, "X")
-        return super().predict(fh=fh, X=X)
+        _refuse_bad_input(y, X)
+        # sktime moves the cutoff before _update runs: a failing update (bad
+        # data, divergence, Ctrl-C) must leave the forecaster as it was
+        before = self.__dict__.copy()
+        try:
+            return super().update(y, X=X, update_params=update_params)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
 
     def pretrain(self, y, X=None, fh=None):
-        refuse_missing(y, "y")
-        refuse_missing(X, "X")
+        _refuse_bad_input(y, X)
         return super().pretrain(y, X=X, fh=fh)
 
     fit.__doc__ = BaseForecaster.fit.__doc__
     update.__doc__ = BaseForecaster.update.__doc__
-    predict.__doc__ = BaseForecaster.predict.__doc__
     pretrain.__doc__ = BaseForecaster.pretrain.__doc__
+    predict = _reading_only_needed_X(BaseForecaster.predict)
+    predict_interval = _reading_only_needed_X(BaseForecaster.predict_interval)
+    predict_quantiles = _reading_only_needed_X(BaseForecaster.predict_quantiles)
+    predict_var = _reading_only_needed_X(BaseForecaster.predict_var)
+    predict_proba = _reading_only_needed_X(BaseForecaster.predict_proba)
+
+    @property
+    def network_(self):
+        """The trained network (``torch.nn.Module``)."""
+        return self.fitted_state_.network
+
+    @property
+    def history_(self):
+        """The training history (:class:`~sktime_rnn.training.TrainingHistory`)."""
+        return self.fitted_state_.history
+
+    @property
+    def pretrained_network_(self):
+        """The network ``pretrain`` trained (``fit`` works on a copy of it)."""
+        return self.pretrained_state_.network
+
+    @property
+    def pretrain_history_(self):
+        """The pretraining history (of the first ensemble member)."""
+        return self.pretrained_state_.histories[0]
 
     # ------------------------------------------------------------------ fit
     def _fit(self, y, X=None, fh=None):
-        payload = restoring()
-        if payload is not None:  # sktime_rnn.load replays fit to rebuild sktime state
-            restore_into(self, payload, y, X)
+        config = resolve_params(self)
+        data = split_data(y, X, None)
+        layout = self._layout(data, self.cutoff)
+        fh = with_freq(fh, layout.freq)
+        pretrained = getattr(self, "pretrained_state_", None)
+        if pretrained is None:
+            self.fitted_state_ = self._train_new(config, data, layout, fh, self.cutoff)
             return self
-        pretrained = getattr(self, "pretrained_", None)
-        self._prepare(y, X, fh, pretrained)
-        series = self._scaled_series(self._y_panel, self._x_panel)
-        with self._runtime(self.random_state):
-            if pretrained is None:
-                self._train_new_network(series)
-            else:
-                self._start_from_pretrained(series, pretrained)
-        self._remember(series, retrained=True)
+        _fitting.check_fits_pretraining(layout, fh, self.cutoff, pretrained, config)
+        _fitting.check_lengths(data, pretrained.window, pretrained.train_steps)
+        self.fitted_state_ = _fitting.fit_from_pretrained(
+            config,
+            data,
+            layout,
+            pretrained,
+            _generator(config),
+            self._callbacks(config),
+        )
         return self
 
     def _pretrain(self, y, X=None, fh=None):
         """Train the shared network on a panel; ``fit`` then forecasts any series.
 
         After ``pretrain``, ``fit(y)`` keeps the pretrained weights: it only
-        computes the new series' scaling and context (and fine-tunes for
-        ``fine_tune_epochs`` epochs if that is above 0).
+        computes the new series' scaling and context (and fine-tunes a copy
+        for ``fine_tune_epochs`` epochs if that is above 0).
         """
+        config = resolve_params(self)
         cutoff = get_cutoff(y, return_index=True)
-        if fh is not None:
-            fh = fh.to_relative(cutoff)
-        self._prepare(y, X, fh, pretrained=None, cutoff=cutoff)
-        series = self._scaled_series(self._y_panel, self._x_panel)
-        with self._runtime(self.random_state):
-            self._train_new_network(series)
-        self._keep_pretrained()
+        data = split_data(y, X, None)
+        layout = self._layout(data, cutoff)
+        state = self._train_new(
+            config, data, layout, with_freq(fh, layout.freq), cutoff
+        )
+        self.pretrained_state_ = _fitting.pretrained_from(state)
         return self
 
     def _pretrain_update(self, y, X=None, fh=None):
-        """Continue pretraining on more panel data for ``max_epochs`` epochs."""
-        pretrained = self.pretrained_
-        self._restore_pretrained_config(pretrained)
+        """Continue pretraining a copy of the network for ``max_epochs`` epochs."""
+        config = resolve_params(self)
+        pretrained = self.pretrained_state_
         cutoff = get_cutoff(y, return_index=True)
-        self._y_panel, self._x_panel = self._split(y, X, fitting=False)
-        self._number_series(self._y_panel.keys, pretrained["keys"])
-        self._check_lengths(self._y_panel, cutoff)
-        self._fit_scaling()
-        series = self._scaled_series(self._y_panel, self._x_panel)
-        self.network_ = self.pretrained_network_
-        with self._runtime(self.random_state):
-            self._train(series, self.max_epochs)
-        self._keep_pretrained()
+        data = split_data(y, X, pretrained.layout)
+        _fitting.check_pretrained_horizon(fh, cutoff, pretrained, config)
+        _fitting.check_lengths(data, pretrained.window, pretrained.train_steps)
+        self.pretrained_state_ = _fitting.continue_pretraining(
+            config, pretrained, data, _generator(config), self._callbacks(config)
+        )
         return self
+
+    def _train_new(self, config, data, layout, fh, cutoff):
+        owner = type(self).__name__
+        cell = resolve_cell(config, self._cells, owner)
+        train_steps = _fitting.training_steps(config, fh, cutoff)
+        window = _fitting.resolve_window(config, data, train_steps, owner)
+        _fitting.check_lengths(data, window, train_steps)
+        checkpointing = None
+        if config.checkpoint_dir is not None:
+            digest = _fitting.params_digest(self.get_params(), owner)
+            checkpointing = (config.checkpoint_dir, digest)
+        return _fitting.fit_new(
+            config,
+            data,
+            layout,
+            cell,
+            train_steps,
+            window,
+            _generator(config),
+            self._callbacks(config),
+            checkpointing,
+        )
+
+    def _layout(self, data, cutoff):
+        store = getattr(self, "_converter_store_y", None) or {}
+        mtype = getattr(self, "_y_mtype_last_seen", None)
+        return layout_of(data, cutoff, mtype, store.get("name"))
 
     # --------------------------------------------------------------- update
     def _update(self, y, X=None, update_params=True):
-        """Append ``y`` (and ``X``) to the context the next forecast starts from.
+        """Move every series' context forward to the new observations.
 
-        With ``update_params=True`` and ``update_epochs > 0``, the network is
-        also fine-tuned for ``update_epochs`` epochs, continuing the optimiser
-        of ``fit``: on the training windows whose targets lie in the new data,
-        or, if ``stateful``, on the whole history streamed again (after which
-        the state is warmed up anew). The scaling fitted in ``fit`` is kept.
-        With panel data, series missing from ``y`` keep their context (and
-        state); series not seen in ``fit`` are refused.
+        Rows at times a series already has overwrite those kept (as sktime
+        does for its own copy of ``y``); rows after its end extend it. With
+        ``update_params=True`` and ``update_epochs > 0``, a copy of the network
+        is also fine-tuned for ``update_epochs`` epochs, continuing the
+        optimiser of ``fit``, on the windows whose targets lie in the new data
+        (stateful: on the whole history, streamed again). The scaling fitted
+        in ``fit`` is kept. With panel data, series missing from ``y`` keep
+        their context; series not seen in ``fit`` are refused.
         """
-        y_panel, x_panel = self._split(y, X, fitting=False)
-        unknown = [key for key in y_panel.keys if key not in self._keys]
+        state = self.fitted_state_
+        data = split_data(y, X, state.layout)
+        unknown = [key for key in data.keys if key not in state.layout.keys]
         if unknown:
-            raise ValueError(
+            raise InvalidDataError(
                 f"update got series not seen in fit: {unknown[:3]}; fit (or "
                 "pretrain) on them first"
             )
-        positions = [self._keys.index(key) for key in y_panel.keys]
-        new = [context[:0] for context in self._context]  # no new rows by default
-        for position, rows in zip(
-            positions, self._scaled_series(y_panel, x_panel, positions), strict=True
-        ):
-            new[position] = rows
-        for position, frame in zip(positions, y_panel.frames, strict=True):
-            self._ends[position] = frame.index[-1]
-        extended = [
-            np.concatenate([c, n]) for c, n in zip(self._context, new, strict=True)
-        ]
-        has_new = any(len(rows) for rows in new)
-        retrain = update_params and self.update_epochs > 0 and has_new
-        if retrain:
-            with self._runtime(self.random_state):
-                self._train(extended, self.update_epochs)
-        self._remember(extended, retrained=retrain, new=new)
+        positions = [state.layout.keys.index(key) for key in data.keys]
+        config = state.config
+        self.fitted_state_ = _fitting.updated_state(
+            state,
+            data,
+            positions,
+            update_params,
+            _generator(config),
+            self._callbacks(config),
+        )
         return self
 
     def _get_fitted_params(self):
+        history = self.history_
         return {
             "network": self.network_,
-            "loss_history": list(self.history_.epoch_losses),
-            "grad_norms": list(self.history_.grad_norms),
-            "clipped_share": self.history_.clipped_share,
-            "gradient_flow": self.history_.gradient_flow,
+            "loss_history": list(history.epoch_losses),
+            "val_loss_history": list(history.val_losses),
+            "grad_norms": list(history.grad_norms),
+            "clipped_share": history.clipped_share,
+            "gradient_flow": history.gradient_flow,
         }
 
-    # ------------------------------------------------------------ preparing
-    def _prepare(self, y, X, fh, pretrained, cutoff=None) -> None:
-        """Check parameters and data, split series, fit the scaling."""
-        check_params(self)
-        cutoff = self.cutoff if cutoff is None else cutoff
-        if pretrained is not None:
-            self._restore_pretrained_config(pretrained)
-        else:
-            self._cell_name = self._resolve_cell()
-            self._device = resolve_device(self.device)
-        self._y_panel, self._x_panel = self._split(y, X, fitting=True)
-        self._freq = self._time_frequency(cutoff)
-        fh = self._with_freq(fh)
-        if pretrained is not None:
-            self._check_columns_match_pretraining(pretrained)
-            self._check_fh_matches_pretraining(fh, cutoff)
-            self._number_series(self._keys, pretrained["keys"])
-        else:
-            self._train_steps = self._training_steps(fh, cutoff)
-            self._number_series(self._keys, self._keys)
-        if pretrained is None:
-            self._window = self._resolve_window(self._y_panel)
-        self._check_lengths(self._y_panel, cutoff)
-        self._fit_scaling()
+    # --------------------------------------------------------------- predict
+    def _predict(self, fh, X=None):
+        return point_forecast(self.fitted_state_, self._steps(fh), X)
 
-    def _resolve_window(self, panel: Panel) -> int:
-        """``window_length``, or for "auto" ``max(round(sp / 2), 12)``.
+    def _predict_quantiles(self, fh, X, alpha):
+        return quantile_forecast(self.fitted_state_, self._steps(fh), X, alpha)
 
-        "auto" is capped at half of the shortest series' length minus the
-        largest horizon step, so every series starts training windows. The rule
-        won in the accuracy suite (benchmarks/accuracy/EXPERIMENTS.md).
-        """
-        largest = int(self._train_steps.max())
-        if self.window_length != "auto":
-            window = self.window_length
-        else:
-            shortest = min(len(frame) for frame in panel.frames)
-            wanted = max(int(round(self.sp / 2)), AUTO_WINDOW_FLOOR)
-            window = max(1, min(wanted, (shortest - largest) // 2))
-        check_truncation(self, window)
-        return window
-
-    def _fit_scaling(self) -> None:
-        """Every series' last time point and scaling statistics."""
-        self._ends = [frame.index[-1] for frame in self._y_panel.frames]
-        self._y_scaling = SeriesScaling.fit(
-            [f.to_numpy(dtype=float) for f in self._y_panel.frames]
-        )
-        self._x_scaling = None
-        if self._x_panel is not None:
-            self._x_scaling = SeriesScaling.fit(
-                [f.to_numpy(dtype=float) for f in self._x_panel.frames]
+    def _predict_var(self, fh, X=None, cov=False):
+        if cov:
+            raise NotImplementedError(
+                f"{type(self).__name__} forecasts marginal variances only; "
+                "call predict_var with cov=False"
             )
+        return variance_forecast(self.fitted_state_, self._steps(fh), X)
 
-    def _split(self, y, X, fitting: bool):
-        """Split ``y`` and ``X`` into series; check and align them."""
-        y_panel = split_panel(y)
-        if fitting:
-            self._keys = y_panel.keys
-            self._index_names = y_panel.index_names
-            self._y_columns = y.columns
-            self._x_columns = None if X is None else X.columns
-        elif y.shape[1] == 1 == len(self._y_columns):  # a univariate y's name is free
-            y_panel.frames = [
-                f.set_axis(self._y_columns, axis=1) for f in y_panel.frames
-            ]
-        for position, frame in enumerate(y_panel.frames):
-            name = "y" if not y_panel.is_panel else f"y ({y_panel.label(position)})"
-            check_same_columns(frame, self._y_columns, name)
-            self._check_data(frame, name)
-        x_panel = None
-        if self._x_columns is not None:
-            if X is None:
-                raise ValueError(
-                    "X was passed to fit, so update needs X too, at the time "
-                    f"points of y, with columns {list(self._x_columns)}"
-                )
-            x_panel = self._exog_frames(X, [f.index for f in y_panel.frames], y_panel)
-        return y_panel, x_panel
+    def _predict_proba(self, fh, X, marginal=True):
+        return distribution(self.fitted_state_, self._steps(fh), X)
 
-    def _exog_frames(self, X, indices, y_panel):
-        """``X`` of every series at its ``indices``, checked, as a panel."""
-        x_panel = split_panel(X)
-        x_by_key = dict(zip(x_panel.keys, x_panel.frames, strict=True))
-        frames = []
-        for position, (key, index) in enumerate(
-            zip(y_panel.keys, indices, strict=True)
+    def _steps(self, fh) -> np.ndarray:
+        return checked_steps(self.fitted_state_, fh, self.cutoff)
+
+    def _needed_X(self, fh, X):
+        state = getattr(self, "fitted_state_", None)
+        if state is None:
+            return X
+        try:
+            fh = self.fh if fh is None else check_fh(fh, freq=self.cutoff)
+            return needed_exog_rows(state, fh, self.cutoff, X)
+        except (TypeError, ValueError):  # sktime's checks will say what is wrong
+            return X
+
+    def _check_fh(self, fh, pred_int=False):
+        # sktime refuses any predict fh that differs from fit's when fh is
+        # needed in fit; the network forecasts every fitted step, so a subset
+        # of them is accepted here (and other steps refused by _steps, naming
+        # what is possible) without replacing the fh of fit
+        if (
+            fh is None
+            or not self.is_fitted
+            or self._fh is None
+            or not self.get_tag("requires-fh-in-fit")
         ):
-            if key not in x_by_key:
-                raise ValueError(f"X has no rows for {y_panel.label(position)}")
-            frame = self._rows_of_X(x_by_key[key], index)
-            check_same_columns(frame, self._x_columns, "X")
-            frames.append(frame)
-        return Panel(y_panel.keys, frames, y_panel.index_names)
+            return super()._check_fh(fh, pred_int=pred_int)
+        return check_fh(fh=fh, freq=self._cutoff)
 
-    def _check_lengths(self, panel: Panel, cutoff) -> None:
-        largest = int(self._train_steps.max())
-        needed = self._window + largest
-        for position, frame in enumerate(panel.frames):
-            if len(frame) < needed:
-                what = "y is" if not panel.is_panel else f"{panel.label(position)} is"
-                raise ValueError(
-                    f"{what} too short: training needs at least {needed} observations "
-                    f"(window_length={self._window} + largest horizon step "
-                    f"{largest}), got {len(frame)}. Use a smaller window_length or a "
-                    "shorter fh."
-                )
+    def _callbacks(self, config) -> list:
+        return [lambda info, c=c: c(self, info) for c in config.callbacks]
 
-    def _scaled_series(
-        self, y_panel: Panel, x_panel: Panel | None, positions=None
-    ) -> list[np.ndarray]:
-        """Every series' scaled (T_i, C+K) values, targets first.
-
-        ``positions`` are the series' places in fit's panel (default: the same).
-        """
-        positions = range(len(y_panel.frames)) if positions is None else positions
-        series = []
-        for number, (position, frame) in enumerate(
-            zip(positions, y_panel.frames, strict=True)
-        ):
-            parts = [self._y_scaling.transform(frame.to_numpy(dtype=float), position)]
-            if x_panel is not None:
-                values = x_panel.frames[number].to_numpy(dtype=float)
-                parts.append(self._x_scaling.transform(values, position))
-            values = np.concatenate(parts, axis=1)
-            series.append(
-                self._with_series_numbers(values, [position]).astype(np.float32)
-            )
-        return series
-
-    def _with_series_numbers(self, values: np.ndarray, positions) -> np.ndarray:
-        """Append each series' number in the embedding as a last column.
-
-        ``values`` are (T, F) of one series or (B, S, F) of ``positions``; without
-        a series embedding they are returned unchanged.
-        """
-        if not self.series_embedding_dim:
-            return values
-        numbers = np.asarray([self._series_numbers[p] for p in positions], float)
-        numbers = numbers.reshape((-1,) + (1,) * (values.ndim - 1))  # (B, 1[, 1])
-        column = np.broadcast_to(numbers, values.shape[:-1] + (1,))
-        return np.concatenate([values, column], axis=-1)
-
-    def _number_series(self, keys: list, trained_keys: list) -> None:
-        """Number the series for the embedding by their training position.
-
-        A series the network was not trained on gets ``len(trained_keys)``.
-        """
-        lookup = {key: number for number, key in enumerate(trained_keys)}
-        self._series_numbers = [lookup.get(key, len(trained_keys)) for key in keys]
-        self._trained_keys = trained_keys
-
-    # ------------------------------------------------------------- training
-    def _train_new_network(self, series: list[np.ndarray]) -> None:
-        n_targets = len(self._y_columns)
-        n_exog = 0 if self._x_columns is None else len(self._x_columns)
-        n_steps = {
-            "direct": len(self._train_steps),
-            "recursive": 1,
-            "seq2seq": int(self._train_steps.max()),
-        }[self.strategy]
-        network = build_network(
-            self, self._cell_name, n_targets, n_exog, n_steps, len(self._trained_keys)
-        )
-        self.network_ = network.to(self._device)
-        self._optimizers = None
-        self._histories = [TrainingHistory() for _ in members_of(self.network_)]
-        self._train(series, self.max_epochs, self._checkpoint(series))
-
-    def _start_from_pretrained(self, series: list[np.ndarray], pretrained) -> None:
-        self.network_ = self.pretrained_network_
-        self._histories = copy.deepcopy(pretrained["histories"])
-        self.history_ = self._histories[0]
-        self._optimizers = None
-        if self.fine_tune_epochs > 0:
-            # a copy, so that a refit starts from the pretrained weights again
-            self.network_ = copy.deepcopy(self.pretrained_network_)
-            self._train(series, self.fine_tune_epochs)
-
-    def _keep_pretrained(self) -> None:
-        """Move the trained network into the attributes ``pretrain`` keeps."""
-        self.pretrained_network_ = self.network_
-        self.pretrain_history_ = self.history_
-        self.pretrained_ = {
-            "cell": self._cell_name,
-            "train_steps": self._train_steps,
-            "y_columns": self._y_columns,
-            "x_columns": self._x_columns,
-            "optimizers": self._optimizers,
-            "histories": self._histories,
-            "keys": self._trained_keys,
-            "window": self._window,
-        }
-        del self.network_, self.history_
-
-    def _restore_pretrained_config(self, pretrained: dict) -> None:
-        self._cell_name = pretrained["cell"]
-        self._window = pretrained["window"]
-        self._device = resolve_device(self.device)
-        self._train_steps = pretrained["train_steps"]
-        self._optimizers = pretrained["optimizers"]
-        self._histories = pretrained["histories"]
-        if getattr(self, "_y_columns", None) is None:  # pretraining again
-            self._y_columns = pretrained["y_columns"]
-            self._x_columns = pretrained["x_columns"]
-
-    def _check_columns_match_pretraining(self, pretrained: dict) -> None:
-        counts = {
-            "y": (len(self._y_columns), len(pretrained["y_columns"])),
-            "X": (
-                0 if self._x_columns is None else len(self._x_columns),
-                0 if pretrained["x_columns"] is None else len(pretrained["x_columns"]),
-            ),
-        }
-        for name, (now, then) in counts.items():
-            if now != then:
-                raise ValueError(
-                    f"{name} has {now} column(s), but the network was pretrained on "
-                    f"{then}: fit it on data shaped like the pretraining data"
-                )
-
-    def _check_fh_matches_pretraining(self, fh, cutoff) -> None:
-        if fh is None or self.strategy == "recursive":
-            return
-        steps = fh.to_relative(cutoff).to_numpy().astype(int)
-        if not np.array_equal(self._training_steps(fh, cutoff), self._train_steps):
-            raise ValueError(
-                f"fit's fh {steps.tolist()} differs from the horizon the network "
-                f"was pretrained for, {self._train_steps.tolist()}; pass that fh or "
-                "pretrain again"
-            )
-
-    def _training_steps(self, fh, cutoff) -> np.ndarray:
-        """Horizon steps of the training windows' targets."""
-        if fh is None:  # recursive without fh: one-step training
-            if self.scheduled_sampling > 0:
-                raise ValueError(
-                    "scheduled_sampling > 0 needs fh in fit: training rolls the "
-                    "one-step model out over the horizon; pass fh to fit or set "
-                    "scheduled_sampling=0"
-                )
-            if self.strategy != "recursive":
-                raise ValueError(
-                    f"strategy={self.strategy!r} needs fh to build its network; "
-                    "pass fh (to pretrain as well), or use strategy='recursive'"
-                )
-            return np.array([1])
-        steps = fh.to_relative(cutoff).to_numpy().astype(int)
-        if self.strategy == "direct":
-            return steps
-        if self.strategy == "recursive" and self.scheduled_sampling == 0:
-            return np.array([1])
-        return np.arange(1, int(steps.max()) + 1)
-
-    def _train(self, series: list[np.ndarray], epochs: int, checkpoint=None) -> None:
-        """Train ``network_`` on ``series`` for ``epochs``; record in ``history_``.
-
-        An ensemble's members are trained one after the other, each with its
-        own optimiser (created on first use, e.g. again after loading from a
-        file, which does not save optimiser state) and history; ``history_`` is
-        the first member's.
-        """
-        windows = self._windows(series)
-        streams = None
-        if self.stateful:
-            streams = [
-                SeriesStreams(
-                    torch.as_tensor(part, device=self._device),
-                    self._train_steps,
-                    len(self._y_columns),
-                    n_streams=self.batch_size,
-                    chunk_length=self._window,
-                )
-                for part in series
-            ]
-        trainer = build_trainer(self, self._device, epochs)
-        members = members_of(self.network_)
-        if self._optimizers is None:
-            self._optimizers = [trainer.make_optimizer(member) for member in members]
-        for number, member in enumerate(members):
-            member_checkpoint = checkpoint
-            if checkpoint is not None and len(members) > 1:
-                path = checkpoint.path
-                member_checkpoint = Checkpoint(path.with_stem(f"{path.stem}-{number}"))
-            self._histories[number] = trainer.fit(
-                member,
-                windows,
-                self._optimizers[number],
-                self._histories[number],
-                streams,
-                member_checkpoint,
-            )
-        self.history_ = self._histories[0]
-
-    def _windows(self, series: list[np.ndarray]) -> SlidingWindows:
-        parts = [torch.as_tensor(s, device=self._device) for s in series]
-        return SlidingWindows.from_series(
-            parts, self._window, self._train_steps, len(self._y_columns)
-        )
-
-    def _checkpoint(self, series: list[np.ndarray]) -> Checkpoint | None:
-        """The checkpoint of this fit: named by its hyper-parameters and data."""
-        if self.checkpoint_dir is None:
-            return None
-        ignored = {"verbose", "num_threads", "checkpoint_dir"}
-        params = {k: v for k, v in self.get_params().items() if k not in ignored}
-        digest = hashlib.sha256(
-            json.dumps(params, sort_keys=True, default=repr).encode()
-        )
-        digest.update(type(self).__name__.encode())
-        for part in series:
-            digest.update(part.tobytes())
-        digest.update(self._train_steps.tobytes())
-        return Checkpoint(Path(self.checkpoint_dir) / f"{digest.hexdigest()[:20]}.pt")
-
-    def _remember(self, series: list[np.ndarray], retrained: bool, new=None) -> None:
-        """Keep what the next forecast (and update) starts from.
-
-        Window mode keeps, per series, the last window plus what an update's
-        windows need. Stateful mode keeps the whole history, to warm the state
-        up anew after the weights change, and the state after its last step.
-        """
-        if not self.stateful:
-            context_length = self._window + int(self._train_steps.max()) - 1
-            self._context = [s[-context_length:] for s in series]
-            return
-        self._context = series
-        states, features = [], []
-        with self._runtime(None), torch.inference_mode():
-            for position in range(len(series)):
-                rows, start = series[position], None
-                if not retrained:  # continue from the state, over the new rows
-                    rows = new[position]
-                    start = [select_batch(s, position) for s in self._hidden_state]
-                    if not len(rows):
-                        states.append(start)
-                        features.append(self._features[position : position + 1])
-                        continue
-                inputs = torch.as_tensor(rows, device=self._device).unsqueeze(0)
-                inputs = self.network_.embed(inputs)
-                output, state = self.network_.encoder(inputs, start)
-                states.append(state)
-                features.append(output[:, -1])
-        self._features = torch.cat(features)  # (B, H), the summary of all data seen
-        self._hidden_state = [
-            concat_batch([state[layer] for state in states])
-            for layer in range(len(states[0]))
-        ]
-
-    # --------------------------------------------------------------- checks
-    def _resolve_cell(self) -> str:
-        allowed = self._cells
-        cell = self.cell if self.cell is not None else (allowed or ("lstm",))[0]
-        if allowed is not None and cell not in allowed:
-            raise ValueError(
-                f"cell must be one of {list(allowed)} for {type(self).__name__} "
-                f"(or use RecurrentForecaster for any registered cell), got {cell!r}"
-            )
-        get_cell(cell)  # raises with the registered names if unknown
-        return cell
-
-    def _time_frequency(self, cutoff) -> str | None:
-        """The frequency of a DatetimeIndex: the cutoff's, else the data's."""
-        if not isinstance(cutoff, pd.DatetimeIndex):
-            return None
-        freq = cutoff.freqstr
-        if freq is None:  # sktime infers none for unaligned panels: look at a series
-            longest = max(self._y_panel.frames, key=len).index
-            freq = pd.infer_freq(longest) if len(longest) >= 3 else None
-        if freq is None:
-            raise ValueError(
-                "y has a DatetimeIndex without a frequency, and none can be "
-                "inferred (irregular dates or fewer than 3 time points), so forecast "
-                "times cannot be computed; give it one, e.g. y = y.asfreq('D')"
-            )
-        return freq
-
-    @staticmethod
-    def _check_data(data: pd.DataFrame, name: str) -> None:
-        check_time_index(data, name)
-        check_finite(data, name)
-
-    @staticmethod
-    def _rows_of_X(X: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-        """The rows of ``X`` at ``index``, checked: only those must be finite."""
-        check_time_index(X, "X")
-        X = rows_at(X, index, "X")
-        check_finite(X, "X")
-        return X
-
-    def _runtime(self, random_state):
-        return torch_runtime(draw_seed(random_state), self.num_threads, self._device)
-
+    # ------------------------------------------------------------ persistence
     def save(self, path=None, serialization_format="pickle"):
         """Save the forecaster; ``serialization_format="safetensors"`` needs no pickle.
 
@@ -701,5 +433,54 @@ class BaseRecurrentForecaster(PredictionMixin, BaseForecaster):
                 raise ValueError(
                     "save with serialization_format='safetensors' needs a path"
                 )
-            return save_safetensors(self, path)
+            return _files.save(self, path)
         return super().save(path=path, serialization_format=serialization_format)
+
+    @classmethod
+    def from_fitted_state(cls, params: dict, state, cutoff: pd.Index, fh):
+        """A fitted forecaster with hyper-parameters ``params`` and ``state``.
+
+        What :func:`sktime_rnn.load` uses: sktime's own bookkeeping (cutoff,
+        fitting horizon, the types of ``y`` and ``X``) is rebuilt from the
+        state through sktime's input checks, without training or replaying
+        ``fit``.
+        """
+        forecaster = cls(**params)
+        y_stub, x_stub = _stubs(state)
+        forecaster._check_X_y(X=x_stub, y=y_stub)
+        forecaster._set_cutoff(cutoff)
+        forecaster._fh = None
+        if fh is not None:
+            forecaster._fh = check_fh(fh, freq=cutoff)
+        forecaster.fitted_state_ = state
+        forecaster._is_vectorized = False
+        forecaster._is_fitted = True
+        forecaster._state = "fitted"
+        return forecaster
+
+
+def _refuse_bad_input(y, X) -> None:
+    check_numeric(y, "y", allow_bool=False)
+    check_numeric(X, "X", allow_bool=True)
+    refuse_missing(y, "y")
+    refuse_missing(X, "X")
+
+
+def _generator(config):
+    """The fit's private random generator, seeded from ``random_state``."""
+    return make_generator(draw_seed(config.random_state), config.torch_device)
+
+
+def _stubs(state):
+    """Every series' last observation, in the type ``fit`` received ``y`` in.
+
+    Enough for sktime's input checks to rebuild what they record about ``y``
+    and ``X`` when a forecaster is loaded.
+    """
+    y, x = state.last_observations()
+    mtype = state.layout.output_mtype
+    if mtype == "pd.Series":
+        y = y.iloc[:, 0].rename(state.layout.y_name)
+    elif mtype not in ("pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"):
+        y = convert_to(y, to_type=mtype)
+    return y, x

@@ -1,8 +1,10 @@
-"""Build the network and trainer an estimator's hyper-parameters describe."""
+"""Build the network and trainer that resolved hyper-parameters describe."""
 
 from __future__ import annotations
 
-__all__ = ["build_network", "build_trainer"]
+__all__ = ["build_network", "build_trainer", "members_of"]
+
+import torch
 
 from sktime_rnn.networks import RecurrentEncoder
 from sktime_rnn.networks.likelihoods import make_likelihood
@@ -12,37 +14,50 @@ from sktime_rnn.networks.model import (
     Seq2SeqForecastNetwork,
 )
 from sktime_rnn.training import Trainer
+from sktime_rnn.training.runtime import global_rng_from
 
 
-def _encoder(estimator, cell: str, input_size: int, bidirectional: bool, skip: bool):
+def _encoder(params, cell: str, input_size: int, bidirectional: bool, skip: bool):
     return RecurrentEncoder(
         cell,
         input_size=input_size,
-        hidden_size=estimator.hidden_size,
-        num_layers=estimator.num_layers,
-        dropout=estimator.dropout,
+        hidden_size=params.hidden_size,
+        num_layers=params.num_layers,
+        dropout=params.dropout,
         bidirectional=bidirectional,
         skip_connections=skip,
-        init=estimator.init,
-        forget_bias=estimator.forget_bias,
+        init=params.init,
+        forget_bias=params.forget_bias,
     )
 
 
 def build_network(
-    estimator, cell: str, n_targets: int, n_exog: int, n_steps: int, n_series: int
+    params,
+    cell: str,
+    n_targets: int,
+    n_exog: int,
+    n_steps: int,
+    n_series: int,
+    generator: torch.Generator,
+    n_members: int | None = None,
 ):
-    """The network of ``estimator``'s strategy, cell, likelihood and ``n_models``.
+    """The network of the strategy, cell, likelihood and ``n_models`` of ``params``.
 
     ``n_steps`` is the number of horizon steps the network outputs: the fitted
     steps (direct), 1 (recursive) or all steps up to the largest (seq2seq).
-    With ``n_models`` above 1, an :class:`EnsembleNetwork` of that many members,
-    each initialised from the global torch generator in turn.
+    With more than one member (``n_members``, default ``params.n_models``), an
+    :class:`EnsembleNetwork`. Every initial weight is drawn from ``generator``
+    (through :func:`global_rng_from`, since module constructors draw from
+    torch's global generator), members one after the other.
     """
-    members = [
-        _single_network(estimator, cell, n_targets, n_exog, n_steps, n_series)
-        for _ in range(estimator.n_models)
-    ]
-    return members[0] if len(members) == 1 else EnsembleNetwork(members)
+    n_members = params.n_models if n_members is None else n_members
+    with global_rng_from(generator):
+        members = [
+            _single_network(params, cell, n_targets, n_exog, n_steps, n_series)
+            for _ in range(n_members)
+        ]
+    network = members[0] if len(members) == 1 else EnsembleNetwork(members)
+    return network.to(params.torch_device)
 
 
 def members_of(network) -> list:
@@ -50,45 +65,62 @@ def members_of(network) -> list:
     return list(network.members) if isinstance(network, EnsembleNetwork) else [network]
 
 
-def _single_network(estimator, cell, n_targets, n_exog, n_steps, n_series):
+def _single_network(params, cell, n_targets, n_exog, n_steps, n_series):
     encoder = _encoder(
-        estimator,
+        params,
         cell,
-        n_targets + n_exog + estimator.series_embedding_dim,
-        estimator.bidirectional,
-        estimator.skip_connections,
+        n_targets + n_exog + params.series_embedding_dim,
+        params.bidirectional,
+        params.skip_connections,
     )
     common = {
         "n_targets": n_targets,
         "n_steps": n_steps,
         "n_exogenous": n_exog,
-        "window_norm": estimator.window_norm,
-        "likelihood": make_likelihood(estimator.loss, estimator.quantiles),
+        "window_norm": params.window_norm,
+        "likelihood": make_likelihood(params.loss, params.quantiles),
         "n_series": n_series,
-        "embedding_dim": estimator.series_embedding_dim,
+        "embedding_dim": params.series_embedding_dim,
     }
-    if estimator.strategy != "seq2seq":
+    if params.strategy != "seq2seq":
         return DirectForecastNetwork(encoder, **common)
     decoder_input = n_exog + encoder.output_size + 1
-    decoder = _encoder(estimator, cell, decoder_input, False, False)
+    decoder = _encoder(params, cell, decoder_input, False, False)
     return Seq2SeqForecastNetwork(encoder, decoder, **common)
 
 
-def build_trainer(estimator, device, max_epochs: int) -> Trainer:
-    """The trainer for ``estimator``'s optimisation hyper-parameters."""
-    recursive_rollout = (
-        estimator.strategy == "recursive" and estimator.scheduled_sampling > 0
-    )
+def build_trainer(
+    params,
+    max_epochs: int,
+    generator: torch.Generator,
+    callbacks=(),
+    on_interrupt: str = "keep",
+    schedule: bool = True,
+) -> Trainer:
+    """The trainer for the optimisation hyper-parameters of ``params``.
+
+    ``schedule=False`` (fine-tuning in ``update``) trains at the optimiser's
+    current learning rate without a schedule or early stopping.
+    """
+    recursive_rollout = params.strategy == "recursive" and params.scheduled_sampling > 0
     return Trainer(
         max_epochs=max_epochs,
-        batch_size=estimator.batch_size,
-        lr=estimator.lr,
-        optimizer=estimator.optimizer,
-        clip_grad_norm=estimator.clip_grad_norm,
-        clip_grad_value=estimator.clip_grad_value,
-        truncation_length=estimator.truncation_length,
-        scheduled_sampling=estimator.scheduled_sampling if recursive_rollout else None,
-        on_nonfinite=estimator.on_nonfinite,
-        device=device,
-        verbose=estimator.verbose,
+        batch_size=params.batch_size,
+        lr=params.lr,
+        optimizer=params.optimizer,
+        weight_decay=params.weight_decay,
+        lr_schedule=params.lr_schedule if schedule else None,
+        clip_grad_norm=params.clip_grad_norm,
+        clip_grad_value=params.clip_grad_value,
+        truncation_length=params.truncation_length,
+        scheduled_sampling=params.scheduled_sampling if recursive_rollout else None,
+        early_stopping=params.early_stopping and schedule,
+        patience=params.patience,
+        min_delta=params.min_delta,
+        on_nonfinite=params.on_nonfinite,
+        on_interrupt=on_interrupt,
+        callbacks=callbacks,
+        verbose=int(params.verbose),
+        device=params.torch_device,
+        generator=generator,
     )

@@ -1,4 +1,4 @@
-"""One series or many: split sktime's inner frames into series, scale each, join.
+"""One series or many: split sktime's inner frames into series, and join them back.
 
 A single series is a panel of one, with the empty key ``()``, so the estimator
 has one code path for both.
@@ -6,7 +6,7 @@ has one code path for both.
 
 from __future__ import annotations
 
-__all__ = ["Panel", "SeriesScaling", "split_panel"]
+__all__ = ["Panel", "split_panel"]
 
 from dataclasses import dataclass
 
@@ -74,50 +74,8 @@ def split_panel(data: pd.DataFrame) -> Panel:
         return Panel([()], [data], [data.index.name])
     levels = list(range(data.index.nlevels - 1))
     keys, frames = [], []
-    for key, frame in data.groupby(level=levels, sort=False):
+    by = levels[0] if len(levels) == 1 else levels  # a list of one gives 1-tuples
+    for key, frame in data.groupby(level=by, sort=False):
         keys.append(key if isinstance(key, tuple) else (key,))
         frames.append(frame.droplevel(levels))
     return Panel(keys, frames, list(data.index.names))
-
-
-class SeriesScaling:
-    """Standardise every series by its own mean and standard deviation.
-
-    A constant column keeps its mean and a standard deviation of 0: it is
-    divided by 1 when scaled and multiplied by 0 when unscaled, so a constant
-    series is forecast as that constant.
-
-    Parameters
-    ----------
-    mean, std : numpy.ndarray
-        (n_series, n_columns) statistics.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> values = [np.array([[1.0], [3.0]]), np.array([[5.0], [5.0]])]
-    >>> scaling = SeriesScaling.fit(values)
-    >>> scaling.transform(np.array([[3.0]]), 0).tolist(), scaling.std.ravel().tolist()
-    ([[1.0]], [1.0, 0.0])
-    """
-
-    def __init__(self, mean: np.ndarray, std: np.ndarray):
-        self.mean = mean
-        self.std = std
-
-    @classmethod
-    def fit(cls, values: list[np.ndarray]) -> SeriesScaling:
-        """Statistics of every series in ``values`` (each (T_i, n_columns))."""
-        mean = np.stack([v.mean(axis=0) for v in values])
-        std = np.stack([v.std(axis=0) for v in values])
-        return cls(mean, std)
-
-    def transform(self, values: np.ndarray, series: int) -> np.ndarray:
-        """Scale one series' (T, n_columns) values."""
-        divisor = np.where(self.std[series] > 0, self.std[series], 1.0)
-        return (values - self.mean[series]) / divisor
-
-    def inverse(self, values: np.ndarray) -> np.ndarray:
-        """Unscale (n_series, ..., n_columns) values, series on the first axis."""
-        shape = (values.shape[0],) + (1,) * (values.ndim - 2) + (values.shape[-1],)
-        return values * self.std.reshape(shape) + self.mean.reshape(shape)

@@ -1,19 +1,52 @@
-"""Allowed hyper-parameter values, declared in one table and checked in one place."""
+"""Allowed hyper-parameter values, declared in one table and checked in one place.
+
+:func:`resolve_params` checks every hyper-parameter of an estimator and returns
+them as plain Python values (NumPy scalars, as ``np.arange`` grids give them,
+become ``int``/``float``/``str``/``bool``): the rest of the package reads that
+resolved copy, never the raw attributes. The same table re-validates what
+:func:`sktime_rnn.load` reads from a file.
+"""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_QUANTILES", "PROBABILISTIC_LOSSES", "STRATEGIES", "check_params"]
+__all__ = [
+    "DEFAULT_QUANTILES",
+    "PROBABILISTIC_LOSSES",
+    "STRATEGIES",
+    "InvalidParameterError",
+    "check_params",
+    "resolve_cell",
+    "resolve_params",
+]
 
 import numbers
 import os
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
+from sktime_rnn.exceptions import InvalidParameterError
+from sktime_rnn.networks.cells import get_cell
 from sktime_rnn.networks.init import INIT_SCHEMES
 from sktime_rnn.networks.likelihoods import LOSSES
 from sktime_rnn.networks.model import WINDOW_NORMS
-from sktime_rnn.training.trainer import OPTIMIZERS
+from sktime_rnn.training.runtime import resolve_device
+from sktime_rnn.training.trainer import LR_SCHEDULES, OPTIMIZERS
+
+
+def plain(value):
+    """A NumPy scalar as the Python value it holds; anything else unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain(np.int64(3)), plain(np.float32(0.5)), plain(np.str_("a")), plain(None)
+    (3, 0.5, 'a', None)
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,17 +72,17 @@ class Number:
     def accepts(self, value) -> bool:
         if value is None:
             return self.optional
-        if isinstance(value, bool | np.bool_) or not isinstance(value, self.kind):
+        if isinstance(value, bool) or not isinstance(value, self.kind):
+            return False
+        if not np.isfinite(value):
             return False
         if self.low is not None and (
             value < self.low or (self.low_open and value == self.low)
         ):
             return False
-        if self.high is not None and (
+        return self.high is None or not (
             value > self.high or (self.high_open and value == self.high)
-        ):
-            return False
-        return bool(np.isfinite(value))
+        )
 
 
 @dataclass(frozen=True)
@@ -67,17 +100,9 @@ class OneOf:
         )
 
 
-STRATEGIES = ("direct", "recursive", "seq2seq")
-PROBABILISTIC_LOSSES = ("normal", "quantile")
-AUTO_WINDOW_FLOOR = 12
-DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
-
-POSITIVE_INT = Number(numbers.Integral, low=1)
-
-
 @dataclass(frozen=True)
 class OneOfOr:
-    """A fixed value or a value accepted by ``rule``."""
+    """A fixed string or a value accepted by ``rule``."""
 
     value: str
     rule: Number
@@ -86,145 +111,299 @@ class OneOfOr:
         return f"{self.value!r} or {self.rule.describe()}"
 
     def accepts(self, value) -> bool:
-        return (
-            value == self.value if isinstance(value, str) else self.rule.accepts(value)
+        if isinstance(value, str):
+            return value == self.value
+        return self.rule.accepts(value)
+
+
+@dataclass(frozen=True)
+class Either:
+    """A value accepted by any of ``rules``."""
+
+    rules: tuple
+
+    def describe(self) -> str:
+        return " or ".join(rule.describe() for rule in self.rules)
+
+    def accepts(self, value) -> bool:
+        return any(rule.accepts(value) for rule in self.rules)
+
+
+class Callables:
+    """None or a list (or tuple) of callables."""
+
+    def describe(self) -> str:
+        return "None or a list of callables (forecaster, epoch_info) -> bool | None"
+
+    def accepts(self, value) -> bool:
+        return value is None or (
+            isinstance(value, list | tuple) and all(callable(v) for v in value)
         )
 
 
-POSITIVE_FLOAT = Number(numbers.Real, low=0, low_open=True)
+class RandomState:
+    """None, an int seed in [0, 2**32 - 1] or a ``numpy.random.RandomState``."""
+
+    def describe(self) -> str:
+        return "None, an int in [0, 4294967295] or a numpy.random.RandomState"
+
+    def accepts(self, value) -> bool:
+        if value is None or isinstance(value, np.random.RandomState):
+            return True
+        return Number(numbers.Integral, 0, 2**32 - 1).accepts(value)
+
+
+class PathOrNone:
+    """A directory path (str or os.PathLike) or None."""
+
+    def describe(self) -> str:
+        return "a directory path (str or os.PathLike) or None"
+
+    def accepts(self, value) -> bool:
+        return value is None or (
+            isinstance(value, str | os.PathLike) and str(os.fspath(value)) != ""
+        )
+
+
+STRATEGIES = ("direct", "recursive", "seq2seq")
+PROBABILISTIC_LOSSES = ("normal", "quantile")
+AUTO_WINDOW_FLOOR = 12
+DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
+MAX_PARAMETERS = 100_000_000
+"""Networks (all ensemble members together) larger than this are refused."""
+
+_MANY = 10**6
+
+
+def _int(low, high, optional=False) -> Number:
+    return Number(numbers.Integral, low=low, high=high, optional=optional)
+
+
+def _positive_float(high, optional=False) -> Number:
+    return Number(numbers.Real, low=0, high=high, low_open=True, optional=optional)
+
 
 PARAM_RULES = {
-    "window_length": OneOfOr("auto", POSITIVE_INT),
-    "sp": POSITIVE_INT,
+    "window_length": OneOfOr("auto", _int(1, _MANY)),
+    "sp": _int(1, 100_000),
     "window_norm": OneOf(WINDOW_NORMS),
     "strategy": OneOf(STRATEGIES),
-    "hidden_size": POSITIVE_INT,
-    "num_layers": POSITIVE_INT,
+    "hidden_size": _int(1, 4096),
+    "num_layers": _int(1, 32),
     "dropout": Number(numbers.Real, low=0, high=1, high_open=True),
     "bidirectional": OneOf((True, False)),
     "skip_connections": OneOf((True, False)),
     "init": OneOf(INIT_SCHEMES),
-    "forget_bias": Number(numbers.Real, optional=True),
-    "truncation_length": Number(numbers.Integral, low=1, optional=True),
+    # the sigmoid of a bias beyond +-100 is 0 or 1 in float32 anyway
+    "forget_bias": Number(numbers.Real, low=-100, high=100, optional=True),
+    "truncation_length": _int(1, _MANY, optional=True),
     "stateful": OneOf((True, False)),
-    "clip_grad_norm": Number(numbers.Real, low=0, low_open=True, optional=True),
-    "clip_grad_value": Number(numbers.Real, low=0, low_open=True, optional=True),
+    "clip_grad_norm": _positive_float(1e30, optional=True),
+    "clip_grad_value": _positive_float(1e30, optional=True),
     "loss": OneOf(LOSSES),
-    "n_samples": POSITIVE_INT,
+    "n_samples": _int(1, 100_000),
     "scheduled_sampling": Number(numbers.Real, low=0, high=1),
     "optimizer": OneOf(tuple(OPTIMIZERS)),
-    "lr": POSITIVE_FLOAT,
-    "max_epochs": POSITIVE_INT,
-    "batch_size": POSITIVE_INT,
-    "n_models": POSITIVE_INT,
-    "series_embedding_dim": Number(numbers.Integral, low=0),
-    "update_epochs": Number(numbers.Integral, low=0),
-    "fine_tune_epochs": Number(numbers.Integral, low=0),
+    "lr": _positive_float(1000.0),
+    "weight_decay": Number(numbers.Real, low=0, high=1e3),
+    "lr_schedule": OneOf(LR_SCHEDULES),
+    "max_epochs": _int(1, _MANY),
+    "batch_size": _int(1, 2**24),
+    "validation_size": Either(
+        (
+            _int(1, _MANY, optional=True),
+            Number(numbers.Real, low=0, high=1, low_open=True, high_open=True),
+        )
+    ),
+    "early_stopping": OneOf((True, False)),
+    "patience": _int(1, _MANY),
+    "min_delta": Number(numbers.Real, low=0, high=1e30),
+    "interval_calibration": OneOf((None, "conformal")),
+    "n_models": _int(1, 1000),
+    "series_embedding_dim": _int(0, 4096),
+    "update_epochs": _int(0, _MANY),
+    "fine_tune_epochs": _int(0, _MANY),
     "on_nonfinite": OneOf(("warn", "raise")),
-    "num_threads": Number(numbers.Integral, low=1, optional=True),
-    "verbose": OneOf((True, False)),
+    "checkpoint_dir": PathOrNone(),
+    "random_state": RandomState(),
+    "cell": None,  # checked against the class's cells and the registry in fit
+    "device": None,  # checked against the devices of this machine, below
+    "num_threads": _int(1, 256, optional=True),
+    "verbose": OneOf((0, 1, 2, True, False)),
+    "callbacks": Callables(),
 }
 
 
-def check_params(estimator) -> None:
-    """Check every hyper-parameter of ``estimator`` against :data:`PARAM_RULES`.
+def resolve_params(estimator) -> SimpleNamespace:
+    """Check every hyper-parameter of ``estimator``; return them as plain values.
 
-    Also checks the rules that tie parameters together.
+    Also checks the rules that tie parameters together. The result has one
+    attribute per hyper-parameter, plus ``torch_device`` (the resolved
+    ``torch.device``).
 
     Raises
     ------
-    ValueError
+    InvalidParameterError
         Naming the parameter, what is allowed and what was given; all broken
         rules are listed at once.
     """
+    values = {name: plain(getattr(estimator, name)) for name in PARAM_RULES}
+    quantiles = getattr(estimator, "quantiles", DEFAULT_QUANTILES)
     problems = []
     for name, rule in PARAM_RULES.items():
-        value = getattr(estimator, name)
-        if not rule.accepts(value):
-            problems.append(f"{name} must be {rule.describe()}, got {value!r}")
+        if rule is not None and not rule.accepts(values[name]):
+            problems.append(f"{name} must be {rule.describe()}, got {values[name]!r}")
+    values["quantiles"], quantile_problems = _resolve_quantiles(quantiles)
+    problems += quantile_problems
+    torch_device = None
+    try:
+        torch_device = resolve_device(values["device"])
+    except ValueError as error:
+        problems.append(str(error))
     if not problems:
-        problems += _check_combinations(estimator)
+        problems += _check_combinations(SimpleNamespace(**values))
     if problems:
-        raise ValueError(
+        raise InvalidParameterError(
             f"invalid hyper-parameters for {type(estimator).__name__}: "
             + "; ".join(problems)
         )
+    if values["checkpoint_dir"] is not None:
+        values["checkpoint_dir"] = os.fspath(values["checkpoint_dir"])
+    if isinstance(values["random_state"], np.random.RandomState):
+        values["random_state"] = estimator.random_state  # the same instance
+    values["verbose"] = int(values["verbose"])
+    values["callbacks"] = tuple(values["callbacks"] or ())
+    return SimpleNamespace(**values, torch_device=torch_device)
 
 
-def _check_combinations(estimator) -> list[str]:
+def resolve_cell(params, allowed: tuple | None, owner: str) -> str:
+    """The cell to use: ``params.cell`` or the class's default, checked.
+
+    ``allowed`` are the cells the class accepts (None: any registered cell).
+    """
+    cell = params.cell if params.cell is not None else (allowed or ("lstm",))[0]
+    if allowed is not None and cell not in allowed:
+        raise InvalidParameterError(
+            f"cell must be one of {list(allowed)} for {owner} (or use "
+            f"RecurrentForecaster for any registered cell), got {cell!r}"
+        )
+    try:
+        get_cell(cell)
+    except ValueError as error:  # names the registered cells
+        raise InvalidParameterError(str(error)) from None
+    return cell
+
+
+def check_params(estimator) -> None:
+    """Check the hyper-parameters of ``estimator`` without fitting it.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`resolve_params`.
+
+    Examples
+    --------
+    >>> from sktime_rnn import LSTMForecaster
+    >>> check_params(LSTMForecaster(hidden_size=0))
+    Traceback (most recent call last):
+    ...
+    sktime_rnn.exceptions.InvalidParameterError: invalid hyper-parameters \
+for LSTMForecaster: hidden_size must be an int in [1, 4096], got 0
+    """
+    resolve_params(estimator)
+
+
+def _check_combinations(params) -> list[str]:
     problems = []
-    truncation = estimator.truncation_length
-    if estimator.window_length != "auto":
-        problems += _truncation_problems(estimator, estimator.window_length)
-    if truncation is not None and estimator.bidirectional:
+    if params.window_length != "auto":
+        problems += _truncation_problems(params, params.window_length)
+    if params.truncation_length is not None and params.bidirectional:
         problems.append(
             "truncation_length must be None when bidirectional=True: the backward "
             "direction reads the window from its end"
         )
-    if estimator.stateful and estimator.bidirectional:
+    if params.stateful and params.bidirectional:
         problems.append(
             "stateful=True needs bidirectional=False: a stream is read forwards only"
         )
-    if estimator.stateful and estimator.window_norm is not None:
+    if params.stateful and params.window_norm is not None:
         problems.append(
             "stateful=True needs window_norm=None: a stream has no windows to "
-            f"normalise, got window_norm={estimator.window_norm!r}"
+            f"normalise, got window_norm={params.window_norm!r}"
         )
-    if estimator.stateful and estimator.n_models > 1:
+    if params.stateful and params.n_models > 1:
         problems.append(
             "stateful=True needs n_models=1: every member would carry its own "
-            f"state, got n_models={estimator.n_models}"
+            f"state, got n_models={params.n_models}"
         )
-    if estimator.stateful and estimator.strategy != "direct":
+    if params.stateful and params.strategy != "direct":
         problems.append(
-            "stateful=True needs strategy='direct', got "
-            f"strategy={estimator.strategy!r}"
+            f"stateful=True needs strategy='direct', got strategy={params.strategy!r}"
         )
-    if estimator.scheduled_sampling > 0 and estimator.strategy != "recursive":
+    if params.early_stopping and params.validation_size is None:
+        problems.append(
+            "early_stopping=True needs validation_size (the latest windows of "
+            "every series to watch the loss on), got validation_size=None"
+        )
+    if params.interval_calibration is not None and params.validation_size is None:
+        problems.append(
+            "interval_calibration='conformal' needs validation_size (the windows "
+            "whose errors calibrate the intervals), got validation_size=None"
+        )
+    if params.stateful and params.validation_size is not None:
+        problems.append(
+            "stateful=True cannot hold out validation windows (it streams every "
+            f"series whole), got validation_size={params.validation_size!r}"
+        )
+    if params.scheduled_sampling > 0 and params.strategy != "recursive":
         problems.append(
             "scheduled_sampling applies to strategy='recursive' only, got "
-            f"strategy={estimator.strategy!r} with scheduled_sampling="
-            f"{estimator.scheduled_sampling}"
+            f"strategy={params.strategy!r} with scheduled_sampling="
+            f"{params.scheduled_sampling}"
         )
-    problems += _check_quantiles(estimator.quantiles)
-    if estimator.checkpoint_dir is not None and not isinstance(
-        estimator.checkpoint_dir, str | os.PathLike
-    ):
+    size = _parameter_count(params)
+    if size > MAX_PARAMETERS:
         problems.append(
-            "checkpoint_dir must be a path (str or os.PathLike) or None, got "
-            f"{estimator.checkpoint_dir!r}"
-        )
-    if not isinstance(estimator.device, str):
-        problems.append(
-            f"device must be a string such as 'cpu', 'cuda' or 'auto', "
-            f"got {estimator.device!r}"
+            f"the network would have about {size:,} parameters (n_models="
+            f"{params.n_models} x num_layers={params.num_layers} x hidden_size="
+            f"{params.hidden_size}), more than the {MAX_PARAMETERS:,} allowed: lower "
+            "hidden_size, num_layers or n_models"
         )
     return problems
 
 
-def _check_quantiles(quantiles) -> list[str]:
+def _parameter_count(params) -> int:
+    """A lower bound of the recurrent weights of all members (no input layer)."""
+    directions = 2 if params.bidirectional else 1
+    hidden = params.hidden_size * directions
+    per_layer = 4 * params.hidden_size * (hidden + params.hidden_size) * directions
+    return params.n_models * params.num_layers * per_layer
+
+
+def _resolve_quantiles(quantiles) -> tuple[tuple, list[str]]:
     try:
         levels = np.asarray(quantiles, dtype=float)
     except (TypeError, ValueError):
         levels = np.array([np.nan])
     valid = (
         levels.ndim == 1
-        and len(levels) >= 2
-        and np.all(np.isfinite(levels))
-        and np.all((levels > 0) & (levels < 1))
-        and np.all(np.diff(levels) > 0)
+        and 2 <= len(levels) <= 1000
+        and bool(np.all(np.isfinite(levels)))
+        and bool(np.all((levels > 0) & (levels < 1)))
+        and bool(np.all(np.diff(levels) > 0))
         and levels[0] <= 0.5 <= levels[-1]
     )
     if valid:
-        return []
-    return [
-        "quantiles must be at least two increasing probabilities in (0, 1) "
+        return tuple(float(level) for level in levels), []
+    return quantiles, [
+        "quantiles must be 2 to 1000 increasing probabilities in (0, 1) "
         f"spanning 0.5, e.g. {DEFAULT_QUANTILES}, got {quantiles!r}"
     ]
 
 
-def _truncation_problems(estimator, window: int) -> list[str]:
-    truncation = estimator.truncation_length
+def _truncation_problems(params, window: int) -> list[str]:
+    truncation = params.truncation_length
     if truncation is not None and truncation > window:
         return [
             f"truncation_length must be at most window_length={window} (or None "
@@ -233,11 +412,10 @@ def _truncation_problems(estimator, window: int) -> list[str]:
     return []
 
 
-def check_truncation(estimator, window: int) -> None:
+def check_truncation(params, window: int, owner: str) -> None:
     """Check ``truncation_length`` against the window actually used."""
-    problems = _truncation_problems(estimator, window)
+    problems = _truncation_problems(params, window)
     if problems:
-        raise ValueError(
-            f"invalid hyper-parameters for {type(estimator).__name__}: "
-            + "; ".join(problems)
+        raise InvalidParameterError(
+            f"invalid hyper-parameters for {owner}: " + "; ".join(problems)
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["RecurrentEncoder"]
+__all__ = ["RecurrentEncoder", "SeededDropout", "drawing_from"]
+
+import contextlib
 
 import torch
 from torch import Tensor, nn
@@ -32,6 +34,59 @@ def concat_batch(states: list):
     if isinstance(states[0], tuple):
         return tuple(torch.cat(parts, dim=1) for parts in zip(*states, strict=True))
     return torch.cat(states, dim=1)
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose masks come from ``generator`` rather than torch's global one.
+
+    ``nn.Dropout`` cannot take a generator; a fit sets this module's
+    ``generator`` (see :func:`drawing_from`) so that its masks are private to
+    the fit. With ``generator=None`` it draws from the global generator.
+
+    Examples
+    --------
+    >>> dropout = SeededDropout(0.5)
+    >>> with drawing_from(dropout, torch.Generator().manual_seed(0)):
+    ...     a = dropout(torch.ones(8))
+    >>> with drawing_from(dropout, torch.Generator().manual_seed(0)):
+    ...     b = dropout(torch.ones(8))
+    >>> bool((a == b).all()), set(a.tolist()) <= {0.0, 2.0}
+    (True, True)
+    """
+
+    def __init__(self, p: float = 0.0):
+        super().__init__()
+        self.p = p
+        self.generator: torch.Generator | None = None
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Zero each element with probability ``p``, scale the rest by 1/(1-p)."""
+        if not self.training or self.p == 0:
+            return x
+        keep = 1.0 - self.p
+        mask = torch.empty_like(x).bernoulli_(keep, generator=self.generator)
+        return x * mask / keep
+
+    def extra_repr(self) -> str:
+        """Show ``p`` in the module's repr."""
+        return f"p={self.p}"
+
+
+@contextlib.contextmanager
+def drawing_from(network: nn.Module, generator: torch.Generator):
+    """Make every :class:`SeededDropout` in ``network`` draw from ``generator``.
+
+    The generator is detached again afterwards, so the network pickles and
+    copies as before.
+    """
+    modules = [m for m in network.modules() if isinstance(m, SeededDropout)]
+    for module in modules:
+        module.generator = generator
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.generator = None
 
 
 def _chunk_lengths(length: int, truncation_length: int | None) -> list[int]:
@@ -117,7 +172,7 @@ class RecurrentEncoder(nn.Module):
             else:
                 self.skips.append(nn.Linear(layer_input, self.output_size, bias=False))
             layer_input = self.output_size
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = SeededDropout(dropout)
 
     def _step_layers(self, x: Tensor, state: State) -> tuple[Tensor, State]:
         new_state = []

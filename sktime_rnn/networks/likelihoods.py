@@ -124,9 +124,15 @@ class NormalLikelihood(PointLikelihood):
         variance = (scales**2 + means**2).mean(dim=0) - mean**2
         return torch.stack([mean, variance.clamp_min(_MIN_SCALE**2).sqrt()], dim=-1)
 
-    def sample(self, params: Tensor) -> Tensor:
-        """One draw (N, S, C) from the global torch generator."""
-        return params[..., 0] + params[..., 1] * torch.randn_like(params[..., 0])
+    def sample(
+        self, params: Tensor, generator: torch.Generator | None = None
+    ) -> Tensor:
+        """One draw (N, S, C), from ``generator`` (torch's global one if None)."""
+        mean, std = params[..., 0], params[..., 1]
+        noise = torch.randn(
+            mean.shape, generator=generator, device=mean.device, dtype=mean.dtype
+        )
+        return mean + std * noise
 
 
 class QuantileLikelihood(PointLikelihood):
@@ -190,9 +196,19 @@ class QuantileLikelihood(PointLikelihood):
         draws = self.quantiles(params, (torch.arange(grid) + 0.5) / grid)
         return draws.var(dim=-1, unbiased=False)
 
-    def sample(self, params: Tensor) -> Tensor:
-        """One draw (N, S, C) by inverting the quantile function at uniform noise."""
-        u = torch.rand(params.shape[:-1], device=params.device)
+    def sample(
+        self, params: Tensor, generator: torch.Generator | None = None
+    ) -> Tensor:
+        """One draw (N, S, C) by inverting the quantile function at uniform noise.
+
+        The noise comes from ``generator`` (torch's global one if None).
+        """
+        u = torch.rand(
+            params.shape[:-1],
+            generator=generator,
+            device=params.device,
+            dtype=params.dtype,
+        )
         # quantiles() takes one set of levels for all; interpolate per element
         levels = self.levels
         u = u.clamp(levels[0], levels[-1])

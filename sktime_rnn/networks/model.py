@@ -192,6 +192,15 @@ class DirectForecastNetwork(ForecastNetwork):
             # (N, D*H + S*K)
         return self._head_output(self.head, features, self.n_steps)
 
+    def warm_up(self, inputs: Tensor, state: list | None = None) -> tuple[Tensor, list]:
+        """Read observations (N, T, C+K) from ``state`` (zeros if None).
+
+        Returns the encoder output at the last step (N, D*H), from which
+        :meth:`forecast_from` forecasts, and the state to continue from.
+        """
+        output, state = self.encoder(self.embed(inputs), state)
+        return output[:, -1], state
+
     def stream(
         self,
         inputs: Tensor,

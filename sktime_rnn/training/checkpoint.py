@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-__all__ = ["Checkpoint"]
+__all__ = ["Checkpoint", "CheckpointError"]
 
 import os
+import pickle
+import zipfile
 from pathlib import Path
 
 import torch
 
-from sktime_rnn.training.diagnostics import TrainingHistory
+from sktime_rnn.exceptions import PersistenceError
+
+
+class CheckpointError(PersistenceError):
+    """A checkpoint file or directory cannot be read or written."""
 
 
 class Checkpoint:
     """The state of a fit after its last completed epoch, in one file.
 
-    The file holds the network's and the optimiser's state, the training
-    history, the epoch count and torch's random state, so a resumed fit goes
-    on exactly as an uninterrupted one would have. It is read with
+    The file holds what the trainer passes to :meth:`save`: the network's and
+    the optimiser's state, the training history, the epoch count and the
+    fit's random generator, so a resumed fit goes on exactly as an
+    uninterrupted one would have, on the CPU or a GPU. It is read with
     ``torch.load(weights_only=True)``, which rebuilds tensors and plain
     containers only and never runs code from the file.
 
@@ -29,49 +36,71 @@ class Checkpoint:
 
     Examples
     --------
-    >>> import tempfile, torch
-    >>> from sktime_rnn.training import TrainingHistory
-    >>> net = torch.nn.Linear(2, 1)
-    >>> optimizer = torch.optim.Adam(net.parameters())
+    >>> import tempfile
     >>> checkpoint = Checkpoint(tempfile.mkdtemp() + "/fit.pt")
-    >>> checkpoint.save(3, net, optimizer, TrainingHistory(epoch_losses=[1.0] * 3))
-    >>> checkpoint.restore(net, optimizer).epoch_losses
-    [1.0, 1.0, 1.0]
+    >>> checkpoint.check_writable()
+    >>> checkpoint.save({"epoch": 3, "weights": torch.ones(2)})
+    >>> checkpoint.load(torch.device("cpu"))["epoch"]
+    3
     """
 
     def __init__(self, path):
         self.path = Path(path)
 
-    def save(self, epoch: int, network, optimizer, history: TrainingHistory) -> None:
-        """Write the state after ``epoch`` completed epochs (atomically)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        state = {
-            "epoch": epoch,
-            "network": network.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "history": {
-                "grad_norms": list(history.grad_norms),
-                "clipped": list(history.clipped),
-                "epoch_losses": list(history.epoch_losses),
-            },
-            "rng": torch.get_rng_state(),
-        }
+    def check_writable(self) -> None:
+        """Create the directory and make sure a file can be written there.
+
+        Called before training, so that a bad ``checkpoint_dir`` is refused at
+        once rather than after the first epoch.
+
+        Raises
+        ------
+        CheckpointError
+            Naming the directory and why it cannot be used.
+        """
+        directory = self.path.parent
+        probe = directory / f".{self.path.name}.probe"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            raise CheckpointError(
+                f"checkpoint_dir={str(directory)!r} cannot be used for checkpoints: "
+                f"{error.strerror or error}; pass a writable directory or None"
+            ) from None
+
+    def save(self, state: dict) -> None:
+        """Write ``state`` (tensors and plain containers) atomically."""
         partial = self.path.with_name(self.path.name + ".partial")
-        torch.save(state, partial)
-        os.replace(partial, self.path)
+        try:
+            torch.save(state, partial)
+            os.replace(partial, self.path)
+        finally:
+            partial.unlink(missing_ok=True)
 
-    def restore(self, network, optimizer) -> TrainingHistory | None:
-        """Load the saved state into ``network`` and ``optimizer``.
+    def load(self, device: torch.device) -> dict | None:
+        """The saved state with its tensors on ``device``; None if there is none.
 
-        Returns the saved history (with ``epochs_done`` set), or None if there
-        is no checkpoint yet. Also restores torch's random state.
+        Raises
+        ------
+        CheckpointError
+            If the file exists but cannot be read as a checkpoint.
         """
         if not self.path.is_file():
             return None
-        state = torch.load(self.path, weights_only=True)
-        network.load_state_dict(state["network"])
-        optimizer.load_state_dict(state["optimizer"])
-        torch.set_rng_state(state["rng"])
-        history = TrainingHistory(**state["history"])
-        history.epochs_done = state["epoch"]
-        return history
+        try:
+            return torch.load(self.path, map_location=device, weights_only=True)
+        except (
+            EOFError,
+            OSError,
+            RuntimeError,
+            ValueError,
+            pickle.UnpicklingError,
+            zipfile.BadZipFile,
+        ) as error:
+            detail = f"{type(error).__name__}: {error}".rstrip(": ")
+            raise CheckpointError(
+                f"the checkpoint {str(self.path)!r} is corrupt or incomplete "
+                f"({detail}); delete it to train from the start"
+            ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "EXPLOSION_FACTOR",
+    "STOP_REASONS",
     "VANISHING_RATIO",
     "GradientWarning",
     "TrainingHistory",
@@ -32,6 +33,17 @@ class GradientWarning(UserWarning):
     """Gradients exploded or vanished during training."""
 
 
+STOP_REASONS = (
+    "max_epochs",
+    "early_stopping",
+    "non-finite loss",
+    "interrupted",
+    "callback",
+)
+"""Why a fit stopped: all epochs run, no validation improvement, a NaN/inf loss
+or weights, Ctrl-C, or a callback that asked to stop."""
+
+
 @dataclass
 class TrainingHistory:
     """What a fit recorded, step by step and epoch by epoch.
@@ -43,9 +55,20 @@ class TrainingHistory:
     clipped : list of bool
         Whether clipping changed the gradient at that step.
     epoch_losses : list of float
-        Mean training loss of every epoch.
-    stopped_early : str or None
-        Why training stopped before ``max_epochs``, if it did.
+        Mean training loss of every completed epoch.
+    val_losses : list of float
+        Loss on the validation windows after every epoch (empty without a
+        validation split).
+    lrs : list of float
+        Learning rate used in every epoch (its first step's, for schedules that
+        change it within an epoch).
+    best_epoch : int or None
+        The epoch (1-based) whose weights the network keeps: the one with the
+        lowest validation loss when early stopping restored it, else the last
+        completed one.
+    stop_reason : str or None
+        Why training stopped, one of :data:`STOP_REASONS`; None before any
+        training.
     gradient_flow : numpy.ndarray or None
         Gradient-flow profile of the trained network on the first training
         windows, see :func:`gradient_flow_profile`.
@@ -56,7 +79,10 @@ class TrainingHistory:
     grad_norms: list[float] = field(default_factory=list)
     clipped: list[bool] = field(default_factory=list)
     epoch_losses: list[float] = field(default_factory=list)
-    stopped_early: str | None = None
+    val_losses: list[float] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stop_reason: str | None = None
     gradient_flow: np.ndarray | None = None
     epochs_done: int = 0
 
@@ -64,6 +90,40 @@ class TrainingHistory:
     def clipped_share(self) -> float:
         """Share of optimiser steps whose gradient was clipped."""
         return float(np.mean(self.clipped)) if self.clipped else 0.0
+
+    @property
+    def stopped_early(self) -> str | None:
+        """The stop reason if training stopped before ``max_epochs``, else None."""
+        return None if self.stop_reason in (None, "max_epochs") else self.stop_reason
+
+    def lists(self) -> dict[str, list]:
+        """The per-step and per-epoch records, by name (for saving)."""
+        names = ("grad_norms", "clipped", "epoch_losses", "val_losses", "lrs")
+        return {name: list(getattr(self, name)) for name in names}
+
+    def to_frame(self):
+        """One row per epoch: training and validation loss, learning rate.
+
+        Examples
+        --------
+        >>> TrainingHistory(epoch_losses=[2.0, 1.0], lrs=[0.1, 0.1]).to_frame()
+           epoch  train_loss  val_loss   lr
+        0      1         2.0       NaN  0.1
+        1      2         1.0       NaN  0.1
+        """
+        n_epochs = len(self.epoch_losses)
+
+        def padded(values):
+            return list(values) + [np.nan] * (n_epochs - len(values))
+
+        return pd.DataFrame(
+            {
+                "epoch": np.arange(1, n_epochs + 1),
+                "train_loss": self.epoch_losses,
+                "val_loss": padded(self.val_losses),
+                "lr": padded(self.lrs),
+            }
+        )
 
 
 def find_exploding_steps(grad_norms, factor: float = EXPLOSION_FACTOR) -> np.ndarray:

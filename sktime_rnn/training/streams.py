@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import torch
 from torch import Tensor
 
+from sktime_rnn.exceptions import InvalidDataError
+
 
 class SeriesStreams:
     """A series as ``n_streams`` consecutive segments, read in time order.
@@ -48,7 +50,7 @@ class SeriesStreams:
         max_step = int(steps.max())
         n_examples = series.shape[0] - max_step
         if n_examples < 1:
-            raise ValueError(
+            raise InvalidDataError(
                 f"need more than {max_step} observations to train statefully, "
                 f"got {series.shape[0]}"
             )

@@ -1,18 +1,20 @@
-"""The training loop: mini-batches of windows, clipping, diagnostics, rollback."""
+"""The training loop: mini-batches of windows, clipping, validation, rollback."""
 
 from __future__ import annotations
 
-__all__ = ["OPTIMIZERS", "Trainer", "TrainingDivergedError"]
+__all__ = ["LR_SCHEDULES", "OPTIMIZERS", "Trainer", "TrainingDivergedError"]
 
 import math
-import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 from torch import Tensor, nn
-from tqdm.auto import tqdm
 
-from sktime_rnn.networks.encoder import detach_state
+from sktime_rnn._warnings import warn
+from sktime_rnn.exceptions import TrainingDivergedError
+from sktime_rnn.networks.encoder import detach_state, drawing_from
+from sktime_rnn.networks.rollout import roll_out
 from sktime_rnn.training.checkpoint import Checkpoint
 from sktime_rnn.training.diagnostics import (
     VANISHING_RATIO,
@@ -22,8 +24,9 @@ from sktime_rnn.training.diagnostics import (
     gradient_flow_profile,
     vanishing_ratio,
 )
+from sktime_rnn.training.early_stopping import EarlyStopping
+from sktime_rnn.training.reporting import EpochReporter
 from sktime_rnn.training.rollback import EpochRollback
-from sktime_rnn.training.rollout import roll_out
 from sktime_rnn.training.streams import SeriesStreams
 from sktime_rnn.training.windows import SlidingWindows
 
@@ -32,8 +35,11 @@ OPTIMIZERS = {
     "adamw": torch.optim.AdamW,
     "sgd": torch.optim.SGD,
 }
+LR_SCHEDULES = (None, "cosine", "plateau", "onecycle")
 _FUSABLE = ("adam", "adamw")
 _PROFILE_BATCH = 256
+_EVAL_BATCH = 4096
+_DIVERGENCE_FACTOR = 10.0
 
 
 def _parameters(optimizer: torch.optim.Optimizer) -> list[Tensor]:
@@ -41,15 +47,12 @@ def _parameters(optimizer: torch.optim.Optimizer) -> list[Tensor]:
     return [p for group in optimizer.param_groups for p in group["params"]]
 
 
-class TrainingDivergedError(RuntimeError):
-    """The loss or weights became NaN or infinite, and ``on_nonfinite="raise"``."""
-
-
 class Trainer:
     """Train a forecasting network on sliding windows (or streams).
 
     The loss is the network's likelihood's: a point loss, the Gaussian negative
-    log-likelihood or the pinball loss.
+    log-likelihood or the pinball loss. Every random draw (shuffling, dropout,
+    scheduled sampling) comes from ``generator``.
 
     Parameters
     ----------
@@ -58,9 +61,15 @@ class Trainer:
     batch_size : int
         Windows per optimiser step.
     lr : float
-        Learning rate.
+        Learning rate (the peak rate of "onecycle").
     optimizer : {"adam", "adamw", "sgd"}
         Optimiser.
+    weight_decay : float, default=0.0
+        L2 penalty ("adam", "sgd") or decoupled weight decay ("adamw").
+    lr_schedule : {None, "cosine", "plateau", "onecycle"}, default=None
+        ``torch.optim.lr_scheduler`` schedule over the fit: cosine annealing to
+        0 over ``max_epochs``, halving on a plateau of the validation (else
+        training) loss, or the one-cycle policy stepped every batch.
     clip_grad_norm : float or None
         Rescale the gradient whenever its global L2 norm exceeds this.
     clip_grad_value : float or None
@@ -71,15 +80,30 @@ class Trainer:
         If not None, the network is a one-step network trained recursively:
         each batch is rolled out over all its horizon steps, feeding back the
         truth or, with this probability, the network's own forecast (see
-        :func:`~sktime_rnn.training.rollout.roll_out`).
+        :func:`~sktime_rnn.networks.rollout.roll_out`).
+    early_stopping : bool, default=False
+        Stop when the validation loss has not improved by ``min_delta`` for
+        ``patience`` epochs and restore the best epoch's weights (needs
+        validation windows).
+    patience : int, default=10
+    min_delta : float, default=0.0
     on_nonfinite : {"warn", "raise"}
         On a NaN/inf loss the weights from the start of the epoch are restored;
         then "warn" stops training with a warning, "raise" raises
         :class:`TrainingDivergedError`.
+    on_interrupt : {"keep", "raise"}, default="keep"
+        On Ctrl-C, "keep" restores the weights of the last completed epoch and
+        stops with a warning (re-raising if no epoch completed); "raise"
+        re-raises at once, for callers that throw the half-trained copy away.
+    callbacks : sequence of callable, default=()
+        Called after every epoch, see :class:`EpochReporter`.
+    verbose : int, default=0
+        0 silent, 1 a progress bar, 2 a log line per epoch.
     device : torch.device
         Where the network and data live during training.
-    verbose : bool
-        Show a progress bar over epochs.
+    generator : torch.Generator, optional
+        The fit's private random generator, on ``device``; torch's global one
+        if None.
 
     Examples
     --------
@@ -89,8 +113,8 @@ class Trainer:
     >>> windows = SlidingWindows(torch.randn(50, 1), 8, [1, 2], n_targets=1)
     >>> net = DirectForecastNetwork(RecurrentEncoder("gru", 1, 4), 1, 2)
     >>> history = Trainer(max_epochs=2, batch_size=16, lr=0.01).fit(net, windows)
-    >>> len(history.epoch_losses), len(history.grad_norms)
-    (2, 6)
+    >>> len(history.epoch_losses), len(history.grad_norms), history.stop_reason
+    (2, 6, 'max_epochs')
     """
 
     def __init__(
@@ -99,27 +123,44 @@ class Trainer:
         batch_size: int,
         lr: float,
         optimizer: str = "adam",
+        weight_decay: float = 0.0,
+        lr_schedule: str | None = None,
         clip_grad_norm: float | None = None,
         clip_grad_value: float | None = None,
         truncation_length: int | None = None,
         scheduled_sampling: float | None = None,
+        early_stopping: bool = False,
+        patience: int = 10,
+        min_delta: float = 0.0,
         on_nonfinite: str = "warn",
+        on_interrupt: str = "keep",
+        callbacks: Sequence[Callable] = (),
+        verbose: int = 0,
         device: torch.device | str = "cpu",
-        verbose: bool = False,
+        generator: torch.Generator | None = None,
     ):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
         self.clip_grad_norm = clip_grad_norm
         self.clip_grad_value = clip_grad_value
         self.truncation_length = truncation_length
         self.scheduled_sampling = scheduled_sampling
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
         self.on_nonfinite = on_nonfinite
+        self.on_interrupt = on_interrupt
+        self.callbacks = list(callbacks)
+        self.verbose = int(verbose)
         self.device = torch.device(device)
-        self.verbose = verbose
+        self.generator = generator
         self._full_batch_cache = None  # (windows, batch) of the last full batch
 
+    # ----------------------------------------------------------- optimiser
     def make_optimizer(self, network: nn.Module) -> torch.optim.Optimizer:
         """Create the optimiser over ``network``'s parameters.
 
@@ -129,17 +170,38 @@ class Trainer:
         """
         optimizer = OPTIMIZERS[self.optimizer]
         params = list(network.parameters())
+        options = {"lr": self.lr, "weight_decay": self.weight_decay}
         if self.optimizer in _FUSABLE:
             try:
-                return optimizer(params, lr=self.lr, fused=True)
+                return optimizer(params, fused=True, **options)
             except RuntimeError:  # torch < 2.4 fuses on CUDA only
                 pass
-        return optimizer(params, lr=self.lr)
+        return optimizer(params, **options)
 
-    def train_step(self, network, optimizer, batch):
-        """One optimiser step on a batch of windows.
+    def make_scheduler(self, optimizer, steps_per_epoch: int):
+        """The learning-rate schedule of ``lr_schedule`` over this fit, or None."""
+        schedules = torch.optim.lr_scheduler
+        if self.lr_schedule == "cosine":
+            return schedules.CosineAnnealingLR(optimizer, T_max=self.max_epochs)
+        if self.lr_schedule == "plateau":
+            return schedules.ReduceLROnPlateau(
+                optimizer, factor=0.5, patience=max(1, self.patience // 2)
+            )
+        if self.lr_schedule == "onecycle":
+            return schedules.OneCycleLR(
+                optimizer,
+                max_lr=self.lr,
+                total_steps=self.max_epochs * max(1, steps_per_epoch),
+            )
+        return None
 
-        Returns the loss, the pre-clip gradient norm and whether it was clipped.
+    # ---------------------------------------------------------------- steps
+    def forecast_loss(self, network, batch, training: bool = True) -> Tensor:
+        """The likelihood's loss of ``network`` on one batch of windows.
+
+        With scheduled sampling the one-step network is rolled out over the
+        horizon, feeding back its own forecast with the sampling probability
+        in training and always when validating.
         """
         past, future_exog, target = batch
         if self.scheduled_sampling is None:
@@ -151,13 +213,21 @@ class Trainer:
                 future_exog,
                 n_steps=target.shape[1],
                 teacher=target,
-                sampling_prob=self.scheduled_sampling,
+                sampling_prob=self.scheduled_sampling if training else 1.0,
                 truncation_length=self.truncation_length,
+                generator=self.generator,
             )
-        loss = network.likelihood.loss(params, target)
-        return self._optimise(network, optimizer, loss)
+        return network.likelihood.loss(params, target)
 
-    def _optimise(self, network, optimizer, loss: Tensor):
+    def train_step(self, network, optimizer, batch, scheduler=None):
+        """One optimiser step on a batch of windows.
+
+        Returns the loss, the pre-clip gradient norm and whether it was clipped.
+        """
+        loss = self.forecast_loss(network, batch)
+        return self._optimise(optimizer, loss, scheduler)
+
+    def _optimise(self, optimizer, loss: Tensor, scheduler=None):
         """Drop the old gradients, back-propagate ``loss``, clip, step."""
         params = _parameters(optimizer)
         for param in params:  # optimizer.zero_grad() without its profiler hooks
@@ -165,6 +235,8 @@ class Trainer:
         loss.backward()
         grad_norm, clipped = self._clip(params)
         optimizer.step()
+        if scheduler is not None:  # one-cycle: stepped every batch
+            scheduler.step()
         return loss.detach(), grad_norm, clipped
 
     def _clip(self, params: list[Tensor]) -> tuple[Tensor, Tensor]:
@@ -188,7 +260,8 @@ class Trainer:
             nn.utils.clip_grad_value_(params, self.clip_grad_value)
         return grad_norm, clipped
 
-    def run_epoch(self, network, optimizer, windows, history) -> bool:
+    # --------------------------------------------------------------- epochs
+    def run_epoch(self, network, optimizer, windows, history, scheduler=None) -> bool:
         """One pass over shuffled windows; False if the loss became non-finite.
 
         When one batch holds every window, its gradient does not depend on
@@ -198,19 +271,28 @@ class Trainer:
         """
         n_windows = len(windows)
         if n_windows <= self.batch_size:
+            batch = self._full_batch(windows)
             return self._record(
-                [self.train_step(network, optimizer, self._full_batch(windows))],
+                [self.train_step(network, optimizer, batch, scheduler)],
                 history,
+                [n_windows],
             )
         # int32 halves the shuffle's memory on long series; drawn where the data is
         dtype = torch.int32 if n_windows < 2**31 else torch.int64
-        order = torch.randperm(n_windows, dtype=dtype, device=windows.series.device)
-        batches = (
-            windows.batch(order[start : start + self.batch_size])
-            for start in range(0, n_windows, self.batch_size)
+        order = torch.randperm(
+            n_windows,
+            dtype=dtype,
+            device=windows.series.device,
+            generator=self.generator,
         )
-        steps = (self.train_step(network, optimizer, batch) for batch in batches)
-        return self._record(steps, history)
+        # batches of (nearly) equal size: 130 windows make two of 65, not one of
+        # 128 and a noisy step on the last 2
+        parts = order.tensor_split(-(-n_windows // self.batch_size))
+        steps = (
+            self.train_step(network, optimizer, windows.batch(part), scheduler)
+            for part in parts
+        )
+        return self._record(steps, history, [len(part) for part in parts])
 
     def _full_batch(self, windows):
         """Every window in one contiguous batch, gathered on first use."""
@@ -221,7 +303,9 @@ class Trainer:
             self._full_batch_cache = cached = (windows, batch)
         return cached[1]
 
-    def run_stateful_epoch(self, network, optimizer, streams, history) -> bool:
+    def run_stateful_epoch(
+        self, network, optimizer, streams, history, scheduler=None
+    ) -> bool:
         """One pass over every series' streams in time order, carrying the state.
 
         ``streams`` holds one :class:`SeriesStreams` per series. The state
@@ -239,12 +323,15 @@ class Trainer:
                     )
                     state = [detach_state(s) for s in state]
                     loss = network.likelihood.loss(prediction, target)
-                    yield self._optimise(network, optimizer, loss)
+                    yield self._optimise(optimizer, loss, scheduler)
 
         return self._record(steps(), history)
 
-    def _record(self, steps, history) -> bool:
+    def _record(self, steps, history, sizes=None) -> bool:
         """Record loss, gradient norm and clipping of every step of an epoch.
+
+        The epoch's loss is the mean over its windows (``sizes``: windows per
+        step), or over its steps where they are not counted (streams).
 
         On the CPU each step's values become Python numbers at once, and a
         non-finite loss stops the epoch there: no small tensor outlives its
@@ -275,60 +362,161 @@ class Trainer:
                 return False
         history.grad_norms.extend(grad_norms)
         history.clipped.extend(clipped)
-        history.epoch_losses.append(sum(losses) / len(losses))
+        weights = sizes or [1] * len(losses)  # the mean over windows, if known
+        mean = sum(w * loss for w, loss in zip(weights, losses, strict=True))
+        history.epoch_losses.append(mean / sum(weights))
         return True
 
+    @torch.inference_mode()
+    def validation_loss(self, network, windows: SlidingWindows) -> float:
+        """Mean loss over every validation window, in evaluation mode."""
+        network.eval()
+        try:
+            total, count = 0.0, 0
+            for start in range(0, len(windows), _EVAL_BATCH):
+                index = torch.arange(
+                    start,
+                    min(start + _EVAL_BATCH, len(windows)),
+                    device=windows.series.device,
+                )
+                loss = self.forecast_loss(network, windows.batch(index), False)
+                total += float(loss) * len(index)
+                count += len(index)
+        finally:
+            network.train()
+        return total / count
+
+    # ------------------------------------------------------------------ fit
     def fit(
         self,
         network: nn.Module,
         windows: SlidingWindows,
         optimizer: torch.optim.Optimizer | None = None,
         history: TrainingHistory | None = None,
+        validation: SlidingWindows | None = None,
         streams: list[SeriesStreams] | None = None,
         checkpoint: Checkpoint | None = None,
+        member: int = 0,
     ) -> TrainingHistory:
-        """Train ``network`` in place for ``max_epochs`` epochs and diagnose.
+        """Train ``network`` in place for up to ``max_epochs`` epochs and diagnose.
 
         Pass the ``optimizer`` and ``history`` of an earlier fit to continue it.
-        With ``streams``, training is stateful (:meth:`run_stateful_epoch`);
-        ``windows`` then only serve the gradient-flow diagnosis. With a
-        ``checkpoint``, training resumes from it if it exists and saves it
-        after every epoch.
+        ``validation`` windows are scored after every epoch (and drive early
+        stopping and the "plateau" schedule). With ``streams``, training is
+        stateful (:meth:`run_stateful_epoch`); ``windows`` then only serve the
+        gradient-flow diagnosis. With a ``checkpoint``, training resumes from
+        it if it exists and saves it after every epoch. ``member`` numbers an
+        ensemble member in callbacks and checkpoints.
 
         A ``KeyboardInterrupt`` (Ctrl-C) restores the weights of the last
-        completed epoch and stops with a warning; if no epoch had completed,
-        it propagates, leaving the caller unfitted.
+        completed epoch and stops with a warning (``on_interrupt="keep"``;
+        re-raised if no epoch had completed in this call) or is re-raised at
+        once (``"raise"``).
         """
         optimizer = optimizer or self.make_optimizer(network)
         history = history or TrainingHistory()
-        start = 0
-        if checkpoint is not None:
-            resumed = checkpoint.restore(network, optimizer)
-            if resumed is not None:
-                history, start = resumed, resumed.epochs_done
-        network.train()
-        epochs = tqdm(
-            range(start, self.max_epochs),
-            disable=not self.verbose,
-            desc="epochs",
-            leave=False,
+        if self.early_stopping and validation is None:
+            raise ValueError("early_stopping needs validation windows")
+        steps_per_epoch = (
+            sum(len(s) for s in streams)
+            if streams is not None
+            else -(-len(windows) // self.batch_size)
         )
+        scheduler = self.make_scheduler(optimizer, steps_per_epoch)
+        stopping = (
+            EarlyStopping(self.patience, self.min_delta)
+            if self.early_stopping
+            else None
+        )
+        start, finished = 0, False
+        resumed = self._resume(checkpoint, network, optimizer, scheduler, stopping)
+        if resumed is not None:
+            history, start = resumed
+            finished = history.stop_reason in ("early_stopping", "callback")
+        first_loss_count = len(history.epoch_losses)
+        reporter = EpochReporter(
+            self.verbose,
+            self.callbacks,
+            self.max_epochs,
+            start,
+            f"member {member + 1}" if member else "epochs",
+        )
+        network.train()
         rollback = EpochRollback(network, optimizer)
         rollback.save()
-        for epoch in epochs:
+        stop = history.stop_reason if finished else "max_epochs"
+        history.stop_reason = stop
+        try:
+            with drawing_from(network, self.generator):
+                stop = (
+                    stop
+                    if finished
+                    else self._epochs(
+                        network,
+                        optimizer,
+                        scheduler,
+                        stopping,
+                        rollback,
+                        reporter,
+                        windows,
+                        validation,
+                        streams,
+                        checkpoint,
+                        history,
+                        start,
+                        member,
+                    )
+                )
+        finally:
+            reporter.close()
+        if stopping is not None and stop != "non-finite loss":
+            history.best_epoch = stopping.restore(network) or history.best_epoch
+        network.eval()
+        self._warn_if_diverging(history, first_loss_count)
+        if stop != "interrupted":
+            try:
+                self._diagnose_gradients(network, windows, history)
+            except KeyboardInterrupt:  # the training is done: keep it
+                if self.on_interrupt == "raise":
+                    raise
+                self._interrupted(len(history.epoch_losses), history)
+        return history
+
+    def _epochs(
+        self,
+        network,
+        optimizer,
+        scheduler,
+        stopping,
+        rollback,
+        reporter,
+        windows,
+        validation,
+        streams,
+        checkpoint,
+        history,
+        start,
+        member,
+    ) -> str:
+        """Run the epochs from ``start``; return why they stopped."""
+        for epoch in range(start, self.max_epochs):
+            step_scheduler = scheduler if self.lr_schedule == "onecycle" else None
+            lr = optimizer.param_groups[0]["lr"]
             try:
                 if streams is not None:
                     finite = self.run_stateful_epoch(
-                        network, optimizer, streams, history
+                        network, optimizer, streams, history, step_scheduler
                     )
                 else:
-                    finite = self.run_epoch(network, optimizer, windows, history)
+                    finite = self.run_epoch(
+                        network, optimizer, windows, history, step_scheduler
+                    )
             except KeyboardInterrupt:
                 rollback.restore()
-                if epoch == start:
+                if self.on_interrupt == "raise" or epoch == start:
                     raise
                 self._interrupted(epoch, history)
-                break
+                return "interrupted"
             # a step can turn the weights non-finite after a finite loss (the
             # epoch's last step would leave them so): save refuses such weights
             if not (finite and rollback.save()):
@@ -336,60 +524,235 @@ class Trainer:
                     history.epoch_losses.pop()
                 rollback.restore()
                 self._diverged(epoch, history)
-                break
-            if checkpoint is not None:
-                checkpoint.save(epoch + 1, network, optimizer, history)
-            if self.verbose:
-                epochs.set_postfix(loss=f"{history.epoch_losses[-1]:.4g}")
-        network.eval()
-        self._warn_about_gradients(network, windows, history)
-        return history
+                return "non-finite loss"
+            try:
+                reason = self._end_epoch(
+                    epoch + 1,
+                    lr,
+                    network,
+                    optimizer,
+                    scheduler,
+                    stopping,
+                    reporter,
+                    validation,
+                    checkpoint,
+                    history,
+                    member,
+                )
+            except KeyboardInterrupt:  # the epoch itself completed: keep it
+                if self.on_interrupt == "raise":
+                    raise
+                self._interrupted(epoch + 1, history)
+                return "interrupted"
+            if reason is not None:
+                return reason
+        return "max_epochs"
 
-    def _interrupted(self, epoch: int, history: TrainingHistory) -> None:
-        history.stopped_early = "interrupted"
-        warnings.warn(
-            f"training was interrupted in epoch {epoch + 1}; the forecaster keeps "
-            f"the weights after epoch {epoch} and is fitted. Fit again to train "
-            "further (with checkpoint_dir set, it resumes).",
+    def _end_epoch(
+        self,
+        epoch,
+        lr,
+        network,
+        optimizer,
+        scheduler,
+        stopping,
+        reporter,
+        validation,
+        checkpoint,
+        history,
+        member,
+    ) -> str | None:
+        """Validate, schedule, report and checkpoint a completed epoch."""
+        history.lrs.append(lr)
+        history.best_epoch = epoch
+        val_loss = None
+        if validation is not None:
+            val_loss = self.validation_loss(network, validation)
+            history.val_losses.append(val_loss)
+        reason = None
+        if stopping is not None:
+            if stopping.update(epoch, val_loss, network):
+                reason = "early_stopping"
+            history.best_epoch = stopping.best_epoch
+        if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            scheduler.step(history.epoch_losses[-1] if val_loss is None else val_loss)
+        elif scheduler is not None and self.lr_schedule != "onecycle":
+            scheduler.step()
+        info = {
+            "epoch": epoch,
+            "train_loss": history.epoch_losses[-1],
+            "val_loss": val_loss,
+            "lr": lr,
+            "best_epoch": history.best_epoch,
+            "member": member,
+        }
+        if reporter.epoch_end(info) and reason is None:
+            reason = "callback"
+        if reason is not None:
+            history.stop_reason = reason
+        if checkpoint is not None:
+            checkpoint.save(
+                self._checkpoint_state(
+                    epoch, network, optimizer, scheduler, stopping, history
+                )
+            )
+        return reason
+
+    # ---------------------------------------------------------- checkpoints
+    def _checkpoint_state(
+        self, epoch, network, optimizer, scheduler, stopping, history
+    ) -> dict:
+        return {
+            "epoch": epoch,
+            "network": network.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": None if scheduler is None else scheduler.state_dict(),
+            "stopping": None if stopping is None else stopping.state_dict(),
+            "history": {
+                **history.lists(),
+                "best_epoch": history.best_epoch or 0,
+                "stop_reason": history.stop_reason or "",
+            },
+            "generator": None if self.generator is None else self.generator.get_state(),
+        }
+
+    def _resume(self, checkpoint, network, optimizer, scheduler, stopping):
+        """Load ``checkpoint`` into the training objects; (history, epoch) or None."""
+        if checkpoint is None:
+            return None
+        checkpoint.check_writable()
+        state = checkpoint.load(self.device)
+        if state is None:
+            return None
+        network.load_state_dict(state["network"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None and state["scheduler"] is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        if stopping is not None and state["stopping"] is not None:
+            stopping.load_state_dict(state["stopping"])
+        if self.generator is not None and state["generator"] is not None:
+            self.generator.set_state(state["generator"].cpu())
+        saved = dict(state["history"])
+        best_epoch = saved.pop("best_epoch") or None
+        stop_reason = saved.pop("stop_reason") or None
+        history = TrainingHistory(**saved, best_epoch=best_epoch)
+        history.stop_reason = stop_reason
+        history.epochs_done = state["epoch"]
+        return history, state["epoch"]
+
+    # ---------------------------------------------------------------- notes
+    def _interrupted(self, epochs_kept: int, history: TrainingHistory) -> None:
+        history.stop_reason = "interrupted"
+        warn(
+            f"training was interrupted in epoch {epochs_kept + 1}; the forecaster "
+            f"keeps the weights after epoch {epochs_kept} and is fitted. Fit again "
+            "to train further (with checkpoint_dir set, it resumes).",
             UserWarning,
-            stacklevel=4,
         )
 
     def _diverged(self, epoch: int, history: TrainingHistory) -> None:
         message = (
             f"the training loss or weights became NaN or infinite in epoch "
             f"{epoch + 1}; the weights from the start of that epoch were restored. "
-            "Lower lr "
-            f"(now {self.lr}) or set clip_grad_norm (now {self.clip_grad_norm})."
+            f"Lower lr (now {self.lr}) or set clip_grad_norm (now "
+            f"{self.clip_grad_norm})."
         )
-        history.stopped_early = "non-finite loss"
+        history.stop_reason = "non-finite loss"
         if self.on_nonfinite == "raise":
             raise TrainingDivergedError(message)
-        warnings.warn(message + " Training stopped.", GradientWarning, stacklevel=4)
+        warn(message + " Training stopped.", GradientWarning)
 
-    def _warn_about_gradients(self, network, windows, history) -> None:
+    def _warn_if_diverging(self, history: TrainingHistory, first: int) -> None:
+        """Warn when this call's training loss ended far above its best."""
+        losses = history.epoch_losses[first:]
+        if len(losses) < 2:
+            return
+        best = min(losses)
+        kept_position = (history.best_epoch or len(history.epoch_losses)) - 1 - first
+        kept = losses[kept_position] if kept_position >= 0 else losses[-1]
+        if kept > _DIVERGENCE_FACTOR * max(best, 1e-12):
+            warn(
+                f"the training loss rose from {best:.3g} to {kept:.3g}: the optimiser "
+                f"diverged and the forecasts are unreliable. Lower lr (now "
+                f"{self.lr}) or set clip_grad_norm (now {self.clip_grad_norm}).",
+                GradientWarning,
+            )
+
+    def _diagnose_gradients(self, network, windows, history) -> None:
         exploded = find_exploding_steps(history.grad_norms)
         if len(exploded):
-            warnings.warn(
+            warn(
                 f"gradients exploded at {len(exploded)} of {len(history.grad_norms)} "
                 f"optimiser steps (first at step {exploded[0]}): their norm was "
                 "non-finite or over 100x its trailing median. Set clip_grad_norm, "
                 "lower lr, or see get_fitted_params()['grad_norms'].",
                 GradientWarning,
-                stacklevel=4,
             )
-        batch = windows.batch(torch.arange(min(len(windows), _PROFILE_BATCH)))
+        index = torch.arange(
+            min(len(windows), _PROFILE_BATCH), device=windows.series.device
+        )
+        batch = windows.batch(index)
         if self.scheduled_sampling is not None:  # profile the one-step network
             batch = (batch[0], batch[1][:, :1], batch[2][:, :1])
         profile = gradient_flow_profile(network, *batch)
         history.gradient_flow = profile
         ratio = vanishing_ratio(profile)
         if np.isfinite(profile).all() and ratio < VANISHING_RATIO:
-            warnings.warn(
+            warn(
                 f"gradients vanish over the window: the oldest steps receive "
                 f"{ratio:.1e} of the gradient of the newest ones, so they barely "
                 "influence training. Try cell='lstm' with forget_bias=1.0, "
                 "init='orthogonal', skip_connections=True or a shorter window_length.",
                 GradientWarning,
-                stacklevel=4,
             )
+
+    # ------------------------------------------------------------ ensembles
+    def fit_members(
+        self,
+        members: list[nn.Module],
+        windows: SlidingWindows,
+        optimizers: list,
+        histories: list[TrainingHistory],
+        validation: SlidingWindows | None = None,
+        streams: list[SeriesStreams] | None = None,
+        checkpoints: list[Checkpoint | None] | None = None,
+    ) -> int:
+        """Train ensemble members one after the other; return how many are kept.
+
+        ``histories`` is updated in place. A Ctrl-C stops the whole ensemble:
+        the members trained so far are kept (with the interrupted one at its
+        last completed epoch, if it completed any) and the count returned
+        excludes the members that never trained. Re-raised if the first member
+        completed no epoch, or with ``on_interrupt="raise"``.
+        """
+        checkpoints = checkpoints or [None] * len(members)
+        for number, member in enumerate(members):
+            try:
+                histories[number] = self.fit(
+                    member,
+                    windows,
+                    optimizers[number],
+                    histories[number],
+                    validation,
+                    streams,
+                    checkpoints[number],
+                    number,
+                )
+            except KeyboardInterrupt:
+                if number == 0 or self.on_interrupt == "raise":
+                    raise
+                self._ensemble_interrupted(number, len(members))
+                return number
+            if histories[number].stop_reason == "interrupted":
+                if number + 1 < len(members):
+                    self._ensemble_interrupted(number + 1, len(members))
+                return number + 1
+        return len(members)
+
+    @staticmethod
+    def _ensemble_interrupted(kept: int, total: int) -> None:
+        warn(
+            f"training was interrupted: the ensemble keeps the {kept} of its "
+            f"{total} members that trained",
+            UserWarning,
+        )

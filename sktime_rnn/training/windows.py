@@ -7,6 +7,8 @@ __all__ = ["SlidingWindows"]
 import torch
 from torch import Tensor
 
+from sktime_rnn.exceptions import InvalidDataError
+
 
 class SlidingWindows:
     """Every (past window, future steps) pair of a series, without copying it.
@@ -59,7 +61,7 @@ class SlidingWindows:
         self.steps = torch.as_tensor(steps, dtype=torch.long, device=series.device)
         span = window_length + int(self.steps.max())
         if series.shape[0] < span:
-            raise ValueError(
+            raise InvalidDataError(
                 f"need at least {span} observations (window_length={window_length} "
                 f"+ largest horizon step {span - window_length}), got {series.shape[0]}"
             )
@@ -96,6 +98,72 @@ class SlidingWindows:
             offset += part.shape[0]
         buffer = torch.cat(series)  # (sum T_i, C+K), the one copy of the data
         return cls(buffer, window_length, steps, n_targets, torch.cat(starts))
+
+    @classmethod
+    def split(
+        cls,
+        series: list,
+        window_length: int,
+        steps,
+        n_targets: int,
+        validation_size: int | float | None,
+    ) -> tuple[SlidingWindows, SlidingWindows | None]:
+        """Training and validation windows of several series: a temporal split.
+
+        In every series the latest windows are held out for validation: the
+        last ``validation_size`` of them (an int), or that share of them (a
+        float, at least one). Training windows end, targets included, before
+        the first validation target, so no window straddles the split and no
+        validation target is ever trained on. A series too short to give both
+        kinds trains only. Both share one buffer of the data.
+
+        Raises
+        ------
+        ValueError
+            If no series is long enough to hold out a validation window.
+
+        Examples
+        --------
+        >>> import torch
+        >>> series = [torch.arange(10.0).unsqueeze(1)]
+        >>> train, val = SlidingWindows.split(series, 3, [1], 1, validation_size=2)
+        >>> train.starts.tolist(), val.starts.tolist()
+        ([0, 1, 2, 3, 4], [5, 6])
+        """
+        if validation_size is None:
+            return cls.from_series(series, window_length, steps, n_targets), None
+        first_step = int(min(steps))
+        span = window_length + int(max(steps))
+        train, validation, offset = [], [], 0
+        for part in series:
+            n_windows = part.shape[0] - span + 1
+            if isinstance(validation_size, float):
+                n_val = max(1, round(validation_size * n_windows))
+            else:
+                n_val = validation_size
+            first_val = n_windows - n_val
+            # training windows end before the first validation window's first target
+            n_train = first_val + window_length + first_step - span
+            if first_val < 0 or n_train < 1:
+                n_val, n_train = 0, n_windows
+            starts = torch.arange(offset, offset + n_windows, device=part.device)
+            train.append(starts[:n_train])
+            validation.append(starts[n_windows - n_val :])
+            offset += part.shape[0]
+        validation = torch.cat(validation)
+        if not len(validation):
+            raise InvalidDataError(
+                f"validation_size={validation_size!r} leaves no validation window: "
+                f"a series needs more than {span} observations (window_length="
+                f"{window_length} + largest horizon step {span - window_length}) "
+                "plus the held-out windows; use a smaller validation_size or "
+                "window_length, or validation_size=None"
+            )
+        buffer = torch.cat(series) if len(series) > 1 else series[0]
+        return (
+            cls(buffer, window_length, steps, n_targets, torch.cat(train)),
+            cls(buffer, window_length, steps, n_targets, validation),
+        )
 
     def __len__(self) -> int:
         if self.starts is None:

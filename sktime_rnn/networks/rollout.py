@@ -19,7 +19,8 @@ def roll_out(
     teacher: Tensor | None = None,
     sampling_prob: float = 0.0,
     truncation_length: int | None = None,
-) -> Tensor:
+    generator: torch.Generator | None = None,
+) -> tuple[Tensor, Tensor]:
     """Forecast ``n_steps`` one step at a time, feeding each forecast back.
 
     Parameters
@@ -46,6 +47,9 @@ def roll_out(
         Probability of feeding back the forecast instead of the truth.
     truncation_length : int, optional
         Passed to the network's encoder.
+    generator : torch.Generator, optional
+        Where the scheduled-sampling coin flips come from (torch's global
+        generator if None).
 
     Returns
     -------
@@ -73,10 +77,13 @@ def roll_out(
         value = feed_back(params)  # (N, 1, C)
         if teacher is not None:
             value = value.detach()
-            use_truth = torch.rand(value.shape[0], 1, 1, device=value.device)
-            value = torch.where(
-                use_truth >= sampling_prob, teacher[:, step : step + 1], value
-            )
+            if sampling_prob < 1:  # else the forecast is always fed back
+                use_truth = torch.rand(
+                    value.shape[0], 1, 1, device=value.device, generator=generator
+                )
+                value = torch.where(
+                    use_truth >= sampling_prob, teacher[:, step : step + 1], value
+                )
         outputs.append(params)
         values.append(value)
         row = torch.cat([value, exog], dim=2)  # (N, 1, C+K)

@@ -1,0 +1,611 @@
+"""The training runs behind ``fit``, ``update`` and ``pretrain``, as new states.
+
+Each function returns a new :class:`FittedState` (or :class:`PretrainedState`)
+and leaves the one it started from untouched: networks and optimisers are
+copied before they train, so a call that fails (divergence with
+``on_nonfinite="raise"``, Ctrl-C in ``update``, bad data) changes nothing.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "check_fits_pretraining",
+    "check_pretrained_horizon",
+    "continue_pretraining",
+    "fit_from_pretrained",
+    "fit_new",
+    "pretrained_from",
+    "training_steps",
+    "updated_state",
+]
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from sktime_rnn.exceptions import InvalidDataError
+from sktime_rnn.forecasting._build import build_network, build_trainer, members_of
+from sktime_rnn.forecasting._params import AUTO_WINDOW_FLOOR, check_truncation
+from sktime_rnn.forecasting._preparation import (
+    SeriesData,
+    SeriesLayout,
+    scaled_values,
+)
+from sktime_rnn.forecasting._scaling import PanelScaling
+from sktime_rnn.forecasting._state import FittedState, PretrainedState, StreamState
+from sktime_rnn.networks.encoder import concat_batch, select_batch
+from sktime_rnn.networks.model import EnsembleNetwork
+from sktime_rnn.training import SlidingWindows, TrainingHistory
+from sktime_rnn.training.checkpoint import Checkpoint
+from sktime_rnn.training.runtime import thread_count
+from sktime_rnn.training.streams import SeriesStreams
+
+
+# ------------------------------------------------------------ shapes and sizes
+def training_steps(config, fh, cutoff) -> np.ndarray:
+    """Horizon steps of the training windows' targets."""
+    if fh is None:  # recursive without fh: one-step training
+        if config.scheduled_sampling > 0:
+            raise InvalidDataError(
+                "scheduled_sampling > 0 needs fh in fit: training rolls the "
+                "one-step model out over the horizon; pass fh to fit or set "
+                "scheduled_sampling=0"
+            )
+        if config.strategy != "recursive":
+            raise InvalidDataError(
+                f"strategy={config.strategy!r} needs fh to build its network; "
+                "pass fh (to pretrain as well), or use strategy='recursive'"
+            )
+        return np.array([1])
+    steps = fh.to_relative(cutoff).to_numpy().astype(int)
+    if steps.min() < 1:
+        raise InvalidDataError(
+            f"fh must lie after the cutoff {cutoff[0]} (steps >= 1): this "
+            f"forecaster makes no in-sample forecasts, got steps {steps.tolist()}"
+        )
+    if config.strategy == "direct":
+        return steps
+    if config.strategy == "recursive" and config.scheduled_sampling == 0:
+        return np.array([1])
+    return np.arange(1, int(steps.max()) + 1)
+
+
+def resolve_window(config, data: SeriesData, train_steps, owner: str) -> int:
+    """``window_length``, or for "auto" ``max(round(sp / 2), 12)``.
+
+    "auto" is capped at half of the shortest series' length minus the
+    largest horizon step, so every series starts training windows. The rule
+    won in the accuracy suite (benchmarks/accuracy/EXPERIMENTS.md).
+    """
+    largest = int(train_steps.max())
+    if config.window_length != "auto":
+        window = config.window_length
+    else:
+        shortest = min(len(frame) for frame in data.y.frames)
+        wanted = max(int(round(config.sp / 2)), AUTO_WINDOW_FLOOR)
+        window = max(1, min(wanted, (shortest - largest) // 2))
+    check_truncation(config, window, owner)
+    return window
+
+
+def check_lengths(data: SeriesData, window: int, train_steps) -> None:
+    """Refuse a series shorter than one window plus the largest horizon step."""
+    largest = int(train_steps.max())
+    needed = window + largest
+    for position, frame in enumerate(data.y.frames):
+        if len(frame) < needed:
+            what = "y is" if not data.y.is_panel else f"{data.y.label(position)} is"
+            raise InvalidDataError(
+                f"{what} too short: training needs at least {needed} observations "
+                f"(window_length={window} + largest horizon step {largest}), got "
+                f"{len(frame)}. Use a smaller window_length or a shorter fh."
+            )
+
+
+def _n_steps(config, train_steps) -> int:
+    return {
+        "direct": len(train_steps),
+        "recursive": 1,
+        "seq2seq": int(train_steps.max()),
+    }[config.strategy]
+
+
+# -------------------------------------------------------------------- training
+def _train(
+    config,
+    network,
+    series: list[np.ndarray],
+    window: int,
+    train_steps,
+    n_targets: int,
+    epochs: int,
+    generator,
+    optimizers: list | None,
+    histories: list[TrainingHistory],
+    callbacks=(),
+    checkpoint: Checkpoint | None = None,
+    update: bool = False,
+):
+    """Train ``network``'s members in place; return (network, optimizers, histories).
+
+    ``update=True`` fine-tunes: no schedule, no early stopping, no validation
+    split, and Ctrl-C is re-raised (the caller throws the copy away). An
+    ensemble interrupted before all members trained keeps the trained ones.
+    """
+    device = config.torch_device
+    parts = [torch.as_tensor(s, device=device) for s in series]
+    validation_size = None if update else config.validation_size
+    windows, validation = SlidingWindows.split(
+        parts, window, train_steps, n_targets, validation_size
+    )
+    streams = None
+    if config.stateful:
+        streams = [
+            SeriesStreams(
+                part,
+                train_steps,
+                n_targets,
+                n_streams=config.batch_size,
+                chunk_length=window,
+            )
+            for part in parts
+        ]
+    trainer = build_trainer(
+        config,
+        epochs,
+        generator,
+        callbacks,
+        on_interrupt="raise" if update else "keep",
+        schedule=not update,
+    )
+    members = members_of(network)
+    if optimizers is None:
+        optimizers = [trainer.make_optimizer(member) for member in members]
+    checkpoints = None
+    if checkpoint is not None:
+        checkpoints = (
+            [checkpoint]
+            if len(members) == 1
+            else [
+                Checkpoint(checkpoint.path.with_stem(f"{checkpoint.path.stem}-{n}"))
+                for n in range(len(members))
+            ]
+        )
+    histories = list(histories)
+    with thread_count(config.num_threads):
+        kept = trainer.fit_members(
+            members, windows, optimizers, histories, validation, streams, checkpoints
+        )
+    if kept < len(members):
+        members, optimizers, histories = (
+            members[:kept],
+            optimizers[:kept],
+            histories[:kept],
+        )
+        network = members[0] if kept == 1 else EnsembleNetwork(members)
+    return network, optimizers, histories
+
+
+def checkpoint_for(directory, digest: str, series, train_steps) -> Checkpoint | None:
+    """The checkpoint of a fit: named by its hyper-parameters and its data."""
+    if directory is None:
+        return None
+    hasher = hashlib.sha256(digest.encode())
+    for part in series:
+        hasher.update(part.tobytes())
+    hasher.update(np.asarray(train_steps, dtype=np.int64).tobytes())
+    checkpoint = Checkpoint(Path(directory) / f"{hasher.hexdigest()[:20]}.pt")
+    checkpoint.check_writable()
+    return checkpoint
+
+
+def params_digest(params: dict, owner: str) -> str:
+    """A stable text of the hyper-parameters that change what a fit computes."""
+    ignored = {"verbose", "num_threads", "checkpoint_dir", "callbacks"}
+    kept = {k: v for k, v in params.items() if k not in ignored}
+    return owner + json.dumps(kept, sort_keys=True, default=repr)
+
+
+# ------------------------------------------------------------------- contexts
+def _context(
+    config,
+    network,
+    window: int,
+    train_steps,
+    series: list[np.ndarray],
+    indices: list[pd.Index],
+    stream: StreamState | None = None,
+    new_rows: list | None = None,
+):
+    """Every series' context rows and times, and a stateful network's state.
+
+    Window mode keeps, per series, the last window plus what an update's
+    windows need. Stateful mode keeps the whole history, and the state after
+    its last step: warmed up anew over the whole history, or (``stream`` and
+    ``new_rows`` given) continued over the new rows only.
+    """
+    if not config.stateful:
+        length = window + int(train_steps.max()) - 1
+        return [s[-length:] for s in series], [i[-length:] for i in indices], None
+    device = config.torch_device
+    states, features = [], []
+    with thread_count(config.num_threads), torch.inference_mode():
+        for position, rows in enumerate(series):
+            start = None
+            if stream is not None:  # continue from the state, over the new rows
+                rows = new_rows[position]
+                start = [select_batch(s, position) for s in stream.hidden]
+                if not len(rows):
+                    states.append(start)
+                    features.append(stream.features[position : position + 1])
+                    continue
+            inputs = torch.as_tensor(rows, device=device).unsqueeze(0)
+            last, state = network.warm_up(inputs, start)
+            states.append(state)
+            features.append(last)
+    hidden = [
+        concat_batch([s[layer] for s in states]) for layer in range(len(states[0]))
+    ]
+    return series, indices, StreamState(torch.cat(features), hidden)
+
+
+# ----------------------------------------------------------------------- fits
+def fit_new(
+    config,
+    data: SeriesData,
+    layout: SeriesLayout,
+    cell: str,
+    train_steps: np.ndarray,
+    window: int,
+    generator,
+    callbacks=(),
+    checkpoint_directory_digest: tuple | None = None,
+) -> FittedState:
+    """Train a new network on ``data`` and return the fitted state."""
+    n_series = len(data.keys)
+    scaling = PanelScaling.fit(*_raw_values(data))
+    numbers = list(range(n_series)) if config.series_embedding_dim else None
+    series = scaled_values(data, scaling, list(range(n_series)), numbers)
+    checkpoint = None
+    if checkpoint_directory_digest is not None:
+        checkpoint = checkpoint_for(*checkpoint_directory_digest, series, train_steps)
+    network = build_network(
+        config,
+        cell,
+        layout.n_targets,
+        layout.n_exog,
+        _n_steps(config, train_steps),
+        n_series,
+        generator,
+    )
+    histories = [TrainingHistory() for _ in members_of(network)]
+    network, optimizers, histories = _train(
+        config,
+        network,
+        series,
+        window,
+        train_steps,
+        layout.n_targets,
+        config.max_epochs,
+        generator,
+        None,
+        histories,
+        callbacks,
+        checkpoint,
+    )
+    indices = [frame.index for frame in data.y.frames]
+    context, context_index, stream = _context(
+        config, network, window, train_steps, series, indices
+    )
+    return FittedState(
+        config=config,
+        layout=layout,
+        cell=cell,
+        window=window,
+        train_steps=train_steps,
+        network=network,
+        scaling=scaling,
+        series_numbers=numbers,
+        n_trained_series=n_series,
+        context=context,
+        context_index=context_index,
+        histories=histories,
+        stream=stream,
+        optimizers=optimizers,
+    )
+
+
+def _raw_values(data: SeriesData):
+    values = [data.values(position) for position in range(len(data.keys))]
+    y = [v[0] for v in values]
+    x = None if data.x is None else [v[1] for v in values]
+    return y, x
+
+
+def pretrained_from(state: FittedState) -> PretrainedState:
+    """What ``pretrain`` keeps of a state trained on the pretraining panel."""
+    return PretrainedState(
+        cell=state.cell,
+        window=state.window,
+        train_steps=state.train_steps,
+        network=state.network,
+        layout=state.layout,
+        histories=state.histories,
+        optimizers=state.optimizers,
+    )
+
+
+def fit_from_pretrained(
+    config,
+    data: SeriesData,
+    layout: SeriesLayout,
+    pretrained: PretrainedState,
+    generator,
+    callbacks=(),
+) -> FittedState:
+    """A state for ``data`` from a copy of the pretrained network.
+
+    The new series get their own scaling and context; with
+    ``fine_tune_epochs > 0`` the copy trains on them for that many epochs.
+    Series seen in pretraining keep their embedding number, others get the
+    number of an unseen series.
+    """
+    lookup = {key: n for n, key in enumerate(pretrained.layout.keys)}
+    n_trained = len(pretrained.layout.keys)
+    numbers = None
+    if config.series_embedding_dim:
+        numbers = [lookup.get(key, n_trained) for key in data.keys]
+    scaling = PanelScaling.fit(*_raw_values(data))
+    series = scaled_values(data, scaling, list(range(len(data.keys))), numbers)
+    network = copy.deepcopy(pretrained.network)
+    histories = copy.deepcopy(pretrained.histories)
+    optimizers = None
+    if config.fine_tune_epochs > 0:
+        network, optimizers, histories = _train(
+            config,
+            network,
+            series,
+            pretrained.window,
+            pretrained.train_steps,
+            layout.n_targets,
+            config.fine_tune_epochs,
+            generator,
+            None,
+            histories,
+            callbacks,
+        )
+    indices = [frame.index for frame in data.y.frames]
+    context, context_index, stream = _context(
+        config, network, pretrained.window, pretrained.train_steps, series, indices
+    )
+    return FittedState(
+        config=config,
+        layout=layout,
+        cell=pretrained.cell,
+        window=pretrained.window,
+        train_steps=pretrained.train_steps,
+        network=network,
+        scaling=scaling,
+        series_numbers=numbers,
+        n_trained_series=n_trained,
+        context=context,
+        context_index=context_index,
+        histories=histories,
+        stream=stream,
+        optimizers=optimizers,
+    )
+
+
+def check_fits_pretraining(layout, fh, cutoff, pretrained, config) -> None:
+    """Refuse data or an ``fh`` shaped unlike what the network was pretrained on."""
+    for name, now, then in (
+        ("y", layout.n_targets, pretrained.layout.n_targets),
+        ("X", layout.n_exog, pretrained.layout.n_exog),
+    ):
+        if now != then:
+            raise InvalidDataError(
+                f"{name} has {now} column(s), but the network was pretrained on "
+                f"{then}: fit it on data shaped like the pretraining data"
+            )
+    check_pretrained_horizon(fh, cutoff, pretrained, config)
+
+
+def check_pretrained_horizon(fh, cutoff, pretrained, config) -> None:
+    """Refuse an ``fh`` whose steps differ from those the network was trained for."""
+    if fh is None or config.strategy == "recursive":
+        return
+    steps = training_steps(config, fh, cutoff)
+    if not np.array_equal(steps, pretrained.train_steps):
+        raise InvalidDataError(
+            f"fh {fh.to_relative(cutoff).to_numpy().tolist()} differs from the "
+            f"horizon the network was pretrained for, "
+            f"{pretrained.train_steps.tolist()}; pass that fh, or pretrain a fresh "
+            "forecaster (e.g. sklearn.clone of this one) for another horizon"
+        )
+
+
+def continue_pretraining(
+    config,
+    pretrained: PretrainedState,
+    data: SeriesData,
+    generator,
+    callbacks=(),
+) -> PretrainedState:
+    """Train a copy of the pretrained network on more panel data.
+
+    The panel gets its own scaling; series seen before keep their embedding
+    number.
+    """
+    lookup = {key: n for n, key in enumerate(pretrained.layout.keys)}
+    n_trained = len(pretrained.layout.keys)
+    numbers = None
+    if config.series_embedding_dim:
+        numbers = [lookup.get(key, n_trained) for key in data.keys]
+    scaling = PanelScaling.fit(*_raw_values(data))
+    series = scaled_values(data, scaling, list(range(len(data.keys))), numbers)
+    network, optimizers = copy.deepcopy((pretrained.network, pretrained.optimizers))
+    network, optimizers, histories = _train(
+        config,
+        network,
+        series,
+        pretrained.window,
+        pretrained.train_steps,
+        pretrained.layout.n_targets,
+        config.max_epochs,
+        generator,
+        optimizers,
+        copy.deepcopy(pretrained.histories),
+        callbacks,
+    )
+    return PretrainedState(
+        cell=pretrained.cell,
+        window=pretrained.window,
+        train_steps=pretrained.train_steps,
+        network=network,
+        layout=pretrained.layout,
+        histories=histories,
+        optimizers=optimizers,
+    )
+
+
+# --------------------------------------------------------------------- update
+def updated_state(
+    state: FittedState,
+    data: SeriesData,
+    positions: list[int],
+    update_params: bool,
+    generator,
+    callbacks=(),
+) -> FittedState:
+    """``state`` moved forward to the new observations in ``data``.
+
+    ``data`` holds some of the state's series (at ``positions``). Rows at
+    times a series already has replace the kept ones (rows older than its
+    context are dropped); rows after its end extend it and must follow on
+    from it. With ``update_params`` and ``update_epochs > 0``, a copy of the
+    network is fine-tuned on the windows whose targets lie in the new rows.
+    """
+    config = state.config
+    scaled = scaled_values(data, state.scaling, positions, state.series_numbers)
+    context = list(state.context)
+    context_index = list(state.context_index)
+    new_rows = [rows[:0] for rows in state.context]
+    rewritten = False
+    for number, position in enumerate(positions):
+        index = data.y.frames[number].index
+        merged, merged_index, appended, changed = _merge(
+            state.context[position],
+            state.context_index[position],
+            scaled[number],
+            index,
+            data.y.label(number),
+        )
+        context[position], context_index[position] = merged, merged_index
+        new_rows[position] = appended
+        rewritten = rewritten or changed
+    has_new = any(len(rows) for rows in new_rows)
+    retrain = update_params and config.update_epochs > 0 and (has_new or rewritten)
+    network, optimizers, histories = (
+        state.network,
+        state.optimizers,
+        state.histories,
+    )
+    if retrain:
+        network, optimizers = copy.deepcopy((state.network, state.optimizers))
+        network, optimizers, histories = _train(
+            config,
+            network,
+            context,
+            state.window,
+            state.train_steps,
+            state.layout.n_targets,
+            config.update_epochs,
+            generator,
+            optimizers,
+            copy.deepcopy(state.histories),
+            callbacks,
+            update=True,
+        )
+    if config.stateful and not (retrain or rewritten):
+        context, context_index, stream = _context(
+            config,
+            network,
+            state.window,
+            state.train_steps,
+            context,
+            context_index,
+            state.stream,
+            new_rows,
+        )
+    else:
+        context, context_index, stream = _context(
+            config, network, state.window, state.train_steps, context, context_index
+        )
+    return state.replace(
+        network=network,
+        optimizers=optimizers,
+        histories=histories,
+        context=context,
+        context_index=context_index,
+        stream=stream,
+    )
+
+
+def _merge(rows, index: pd.Index, new_rows, new_index: pd.Index, label: str):
+    """Merge new rows into a series' context by time.
+
+    Returns the merged rows and times, the rows appended after the old end,
+    and whether any kept row changed.
+    """
+    end = index[-1]
+    later = new_index > end
+    overlap = new_index[~later]
+    changed = False
+    merged = rows
+    if len(overlap):
+        positions = index.get_indexer(overlap)
+        known = positions >= 0  # rows older than the context are dropped
+        replaced = rows.copy()
+        replaced[positions[known]] = new_rows[~later][known]
+        changed = not np.array_equal(replaced, rows)
+        merged = replaced
+    appended = new_rows[later]
+    if len(appended):
+        _check_follows(index, new_index[later], label)
+        merged = np.concatenate([merged, appended])
+        index = index.append(new_index[later])
+    return merged, index, appended, changed
+
+
+def _check_follows(index: pd.Index, new_index: pd.Index, label: str) -> None:
+    """Refuse new time points that leave a gap after the series' end."""
+    expected = _next_times(index, len(new_index))
+    if expected is not None and not expected.equals(new_index):
+        first = new_index[0]
+        raise InvalidDataError(
+            f"update's data for {label} must continue right after its last time "
+            f"point {index[-1]} without gaps, got {first} ... {new_index[-1]} "
+            f"(expected {expected[0]} ... {expected[-1]}); fill the gap first"
+        )
+
+
+def _next_times(index: pd.Index, n: int) -> pd.Index | None:
+    """The ``n`` time points after ``index``'s end, where its spacing is known."""
+    end = index[-1]
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(end + 1, periods=n, freq=index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            return None
+        return pd.date_range(end, periods=n + 1, freq=freq)[1:]
+    if pd.api.types.is_integer_dtype(index) and len(index) >= 2:
+        step = int(index[-1] - index[-2])
+        if step > 0 and bool(np.all(np.diff(index.to_numpy()) == step)):
+            return pd.Index(np.arange(1, n + 1) * step + int(end), dtype=index.dtype)
+    return None

@@ -1,0 +1,101 @@
+"""What sktime's ``predict_*`` methods return, from a fitted state.
+
+Each function takes the state, the steps ahead of the cutoff (checked by
+:func:`~sktime_rnn.forecasting._horizon.checked_steps`) and ``X``, and returns
+one frame (or distribution) for every series, in sktime's format of the data.
+"""
+
+from __future__ import annotations
+
+__all__ = ["distribution", "point_forecast", "quantile_forecast", "variance_forecast"]
+
+import numpy as np
+import pandas as pd
+
+from sktime_rnn.forecasting._forecast import forecast_params, sample_paths
+from sktime_rnn.forecasting._horizon import absolute_indices
+from sktime_rnn.forecasting._outputs import (
+    empirical_distribution,
+    normal_distribution,
+    quantile_frame,
+)
+from sktime_rnn.forecasting._state import FittedState
+
+
+def _frames(state: FittedState, values: np.ndarray, steps, columns=None):
+    """(B, S, C) values as one frame per series, joined in sktime's format."""
+    columns = state.layout.y_columns if columns is None else columns
+    frames = [
+        pd.DataFrame(v, index=index, columns=columns)
+        for v, index in zip(values, absolute_indices(state, steps), strict=True)
+    ]
+    return state.layout.join(frames)
+
+
+def _samples_paths(state: FittedState) -> bool:
+    """Whether predictive distributions come from Monte-Carlo sample paths."""
+    return state.config.strategy == "recursive"
+
+
+def point_forecast(state: FittedState, steps, X) -> pd.DataFrame:
+    """The point forecast: the mean, the median (quantile loss) or the point."""
+    point = state.network.likelihood.point(forecast_params(state, steps, X))
+    return _frames(state, state.scaling.y.inverse(point.numpy()), steps)
+
+
+def quantile_forecast(state: FittedState, steps, X, alpha) -> pd.DataFrame:
+    """Quantiles at ``alpha``, in sktime's (variable, alpha) columns."""
+    if _samples_paths(state):
+        samples = sample_paths(state, steps, X)  # (n, B, S, C)
+        values = np.moveaxis(np.quantile(samples, alpha, axis=0), 0, -1)
+    else:
+        params = forecast_params(state, steps, X)
+        quantiles = state.network.likelihood.quantiles(params, alpha)  # (B,S,C,A)
+        values = state.scaling.y.inverse(quantiles.movedim(-1, 2).numpy())
+        values = np.moveaxis(values, 2, -1)  # (B, S, C, A)
+    columns = state.layout.y_columns
+    frames = [
+        quantile_frame(v, index, columns, alpha)
+        for v, index in zip(values, absolute_indices(state, steps), strict=True)
+    ]
+    return state.layout.join(frames)
+
+
+def variance_forecast(state: FittedState, steps, X) -> pd.DataFrame:
+    """Marginal variances of the forecast."""
+    if _samples_paths(state):
+        variance = sample_paths(state, steps, X).var(axis=0)
+    else:
+        params = forecast_params(state, steps, X)
+        variance = state.network.likelihood.variance(params).numpy()
+        variance = variance * state.scaling.y.std[:, None, :] ** 2
+    return _frames(state, variance, steps)
+
+
+def distribution(state: FittedState, steps, X):
+    """An skpro ``Normal`` for ``loss="normal"``, else an ``Empirical``.
+
+    The recursive strategy's distribution is that of its sample paths; the
+    quantile loss's is its piecewise-linear quantile function at
+    ``n_samples`` evenly spaced probabilities.
+    """
+    columns = state.layout.y_columns
+    n_series = len(state.context)
+    index = _frames(state, np.zeros((n_series, len(steps), 1)), steps, [0]).index
+    if _samples_paths(state):
+        samples = sample_paths(state, steps, X)
+    else:
+        params = forecast_params(state, steps, X)
+        y_scaling = state.scaling.y
+        if state.config.loss == "normal":
+            mean = y_scaling.inverse(params[..., 0].numpy())
+            std = params[..., 1].numpy() * y_scaling.std[:, None, :]
+            flat = [a.reshape(-1, a.shape[-1]) for a in (mean, std)]
+            return normal_distribution(*flat, index, columns)
+        n_samples = state.config.n_samples
+        grid = (np.arange(n_samples) + 0.5) / n_samples
+        draws = state.network.likelihood.quantiles(params, grid)  # (B, S, C, n)
+        samples = y_scaling.inverse(draws.movedim(-1, 2).numpy())
+        samples = np.moveaxis(samples, 2, 0)  # (n, B, S, C)
+    flat = samples.reshape(samples.shape[0], -1, samples.shape[-1])
+    return empirical_distribution(flat, index, columns)

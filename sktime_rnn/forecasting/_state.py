@@ -1,0 +1,528 @@
+"""The fitted state of a forecaster, as one object that ``fit`` builds whole.
+
+``fit``, ``update`` and ``pretrain`` build a new :class:`FittedState` (or
+:class:`PretrainedState`) and swap it in only when they succeed, so a failed
+call changes nothing. Persistence writes a state with :meth:`to_tensors` and
+:meth:`to_metadata` and reads it back with :meth:`FittedState.from_saved`,
+which checks everything it reads.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FittedState", "PretrainedState", "StreamState"]
+
+import dataclasses
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import Tensor, nn
+
+from sktime_rnn.exceptions import PersistenceError
+from sktime_rnn.forecasting._build import build_network, members_of
+from sktime_rnn.forecasting._preparation import SeriesLayout
+from sktime_rnn.forecasting._scaling import PanelScaling, SeriesScaling
+from sktime_rnn.forecasting._time_index import (
+    decode_index,
+    encode_index,
+    index_spec_problems,
+    json_label,
+)
+from sktime_rnn.networks.cells import available_cells
+from sktime_rnn.training.diagnostics import STOP_REASONS, TrainingHistory
+from sktime_rnn.training.runtime import make_generator
+
+
+@dataclass
+class StreamState:
+    """Where a stateful network stands after reading every series' history.
+
+    Attributes
+    ----------
+    features : Tensor
+        (B, D*H) encoder output at every series' last observation.
+    hidden : list
+        Encoder state per layer: ``h`` or ``(h, c)``, each (D, B, H).
+    """
+
+    features: Tensor
+    hidden: list
+
+
+@dataclass
+class PretrainedState:
+    """A network trained by ``pretrain``, and what it was trained on.
+
+    Attributes
+    ----------
+    cell, window, train_steps
+        As in :class:`FittedState`.
+    network : torch.nn.Module
+        The pretrained network; ``fit`` works on a copy of it.
+    layout : SeriesLayout
+        The pretraining panel's layout (its keys number the series embedding).
+    histories : list of TrainingHistory
+        One per ensemble member.
+    optimizers : list or None
+        The optimisers, to continue pretraining on more data.
+    """
+
+    cell: str
+    window: int
+    train_steps: np.ndarray
+    network: nn.Module
+    layout: SeriesLayout
+    histories: list[TrainingHistory]
+    optimizers: list | None = None
+
+
+@dataclass
+class FittedState:
+    """Everything a fitted forecaster predicts and updates from.
+
+    Attributes
+    ----------
+    config : types.SimpleNamespace
+        The resolved hyper-parameters the state was built with.
+    layout : SeriesLayout
+        What the data looked like (series keys, columns, frequency).
+    cell : str
+        The recurrent cell.
+    window : int
+        L, past observations the network reads.
+    train_steps : numpy.ndarray
+        Horizon steps the network was trained to forecast.
+    network : torch.nn.Module
+        The trained network (an ensemble for ``n_models > 1``).
+    scaling : PanelScaling
+        Every series' scaling statistics.
+    series_numbers : list of int or None
+        Every series' number in the series embedding (None without one).
+    n_trained_series : int
+        Series the network was trained on (the embedding's size).
+    context : list of numpy.ndarray
+        Every series' latest scaled (T_i, C+K[+1]) rows: the window the next
+        forecast reads, plus what an update's windows need (stateful: the
+        whole history).
+    context_index : list of pandas.Index
+        The time points of those rows; the last is the series' end.
+    histories : list of TrainingHistory
+        One per ensemble member.
+    stream : StreamState or None
+        Stateful forecasters' state after the last observation.
+    optimizers : list or None
+        The optimisers, continued by ``update``; not saved.
+    """
+
+    config: SimpleNamespace
+    layout: SeriesLayout
+    cell: str
+    window: int
+    train_steps: np.ndarray
+    network: nn.Module
+    scaling: PanelScaling
+    series_numbers: list[int] | None
+    n_trained_series: int
+    context: list[np.ndarray]
+    context_index: list[pd.Index]
+    histories: list[TrainingHistory]
+    stream: StreamState | None = None
+    optimizers: list | None = field(default=None, repr=False)
+
+    @property
+    def ends(self) -> list:
+        """Every series' last time point."""
+        return [index[-1] for index in self.context_index]
+
+    @property
+    def history(self) -> TrainingHistory:
+        """The first ensemble member's training history."""
+        return self.histories[0]
+
+    @property
+    def device(self) -> torch.device:
+        """Where the network lives."""
+        return self.config.torch_device
+
+    def last_observations(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """Every series' last row of ``y`` (and ``X``), in the units of the data."""
+        layout = self.layout
+        n_targets, n_exog = layout.n_targets, layout.n_exog
+        y_frames, x_frames = [], []
+        for position, (rows, index) in enumerate(
+            zip(self.context, self.context_index, strict=True)
+        ):
+            last = rows[-1:].astype(float)  # (1, C+K[+1]), scaled
+            y = self.scaling.y.untransform(last[:, :n_targets], position)
+            y_frames.append(pd.DataFrame(y, index=index[-1:], columns=layout.y_columns))
+            if n_exog:
+                x = self.scaling.x.untransform(
+                    last[:, n_targets : n_targets + n_exog], position
+                )
+                x_frames.append(
+                    pd.DataFrame(x, index=index[-1:], columns=layout.x_columns)
+                )
+        return layout.join(y_frames), layout.join(x_frames) if n_exog else None
+
+    def replace(self, **changes) -> FittedState:
+        """A new state with ``changes``; this one is left as it is."""
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------ saving
+    def to_tensors(self) -> dict[str, Tensor]:
+        """The state's arrays, named, as contiguous CPU tensors."""
+        tensors = {
+            f"network.{name}": value.detach().cpu().contiguous()
+            for name, value in self.network.state_dict().items()
+        }
+        arrays = {
+            "train_steps": np.asarray(self.train_steps, dtype=np.int64),
+            "scaling.y_mean": self.scaling.y.mean,
+            "scaling.y_std": self.scaling.y.std,
+        }
+        if self.scaling.x is not None:
+            arrays["scaling.x_mean"] = self.scaling.x.mean
+            arrays["scaling.x_std"] = self.scaling.x.std
+        if self.series_numbers is not None:
+            arrays["series_numbers"] = np.asarray(self.series_numbers, np.int64)
+        for position, (rows, index) in enumerate(
+            zip(self.context, self.context_index, strict=True)
+        ):
+            arrays[f"context.{position}"] = rows
+            arrays[f"context_index.{position}"] = encode_index(index)[0]
+        for member, history in enumerate(self.histories):
+            for name, values in history.lists().items():
+                arrays[f"history.{member}.{name}"] = np.asarray(
+                    values, dtype=np.int8 if name == "clipped" else np.float64
+                )
+            if history.gradient_flow is not None:
+                arrays[f"history.{member}.gradient_flow"] = history.gradient_flow
+        if self.stream is not None:
+            arrays["stream.features"] = self.stream.features.cpu().numpy()
+            for depth, state in enumerate(self.stream.hidden):
+                parts = state if isinstance(state, tuple) else (state,)
+                for part, value in enumerate(parts):
+                    arrays[f"stream.hidden.{depth}.{part}"] = value.cpu().numpy()
+        tensors.update(
+            {k: torch.as_tensor(np.ascontiguousarray(v)) for k, v in arrays.items()}
+        )
+        return tensors
+
+    def to_metadata(self) -> dict:
+        """The rest of the state, as JSON values."""
+        layout = self.layout
+        return {
+            "cell": self.cell,
+            "window": int(self.window),
+            "n_steps": int(members_of(self.network)[0].n_steps),
+            "n_members": len(members_of(self.network)),
+            "n_trained_series": int(self.n_trained_series),
+            "keys": [[json_label(part) for part in key] for key in layout.keys],
+            "index_names": [json_label(name) for name in layout.index_names],
+            "y_columns": _json_columns(layout.y_columns),
+            "x_columns": None
+            if layout.x_columns is None
+            else _json_columns(layout.x_columns),
+            "freq": layout.freq,
+            "output_mtype": layout.output_mtype,
+            "y_name": json_label(layout.y_name),
+            "context_index": encode_index(self.context_index[0])[1],
+            "histories": [
+                {"best_epoch": h.best_epoch, "stop_reason": h.stop_reason}
+                for h in self.histories
+            ],
+            "stream_parts": None
+            if self.stream is None
+            else [len(s) if isinstance(s, tuple) else 1 for s in self.stream.hidden],
+        }
+
+    # ----------------------------------------------------------- loading
+    @classmethod
+    def from_saved(cls, tensors: dict, metadata: dict, config) -> FittedState:
+        """Rebuild a state from :meth:`to_tensors` and :meth:`to_metadata`.
+
+        ``config`` are the (already validated) hyper-parameters it was saved
+        with. Every field is checked; the network is rebuilt from the
+        hyper-parameters and must take the saved weights exactly.
+
+        Raises
+        ------
+        PersistenceError
+            Naming what does not fit.
+        """
+        reader = _Reader(tensors, metadata)
+        layout = reader.layout()
+        n_series, n_targets, n_exog = len(layout.keys), layout.n_targets, layout.n_exog
+        cell = reader.choice("cell", available_cells())
+        window = reader.integer("window", 1)
+        n_steps = reader.integer("n_steps", 1)
+        n_members = reader.integer("n_members", 1, config.n_models)
+        n_trained = reader.integer("n_trained_series", 0)
+        train_steps = reader.array("train_steps", (None,), np.int64)
+        reader.require(
+            len(train_steps) >= 1 and bool(np.all(train_steps >= 1)),
+            "train_steps must be positive",
+        )
+        scaling = PanelScaling(
+            SeriesScaling(
+                reader.array("scaling.y_mean", (n_series, n_targets)),
+                reader.array("scaling.y_std", (n_series, n_targets)),
+            ),
+            None
+            if not n_exog
+            else SeriesScaling(
+                reader.array("scaling.x_mean", (n_series, n_exog)),
+                reader.array("scaling.x_std", (n_series, n_exog)),
+            ),
+        )
+        series_numbers = None
+        if config.series_embedding_dim:
+            series_numbers = reader.array("series_numbers", (n_series,), np.int64)
+            reader.require(
+                bool(np.all((series_numbers >= 0) & (series_numbers <= n_trained))),
+                "series_numbers must lie in [0, n_trained_series]",
+            )
+            series_numbers = series_numbers.tolist()
+        width = n_targets + n_exog + (1 if config.series_embedding_dim else 0)
+        index_spec = reader.index_spec()
+        context, context_index = [], []
+        for position in range(n_series):
+            rows = reader.array(f"context.{position}", (None, width), np.float32)
+            codes = reader.array(f"context_index.{position}", (len(rows),), np.int64)
+            reader.require(len(rows) >= 1, "a context must hold rows")
+            context.append(rows)
+            context_index.append(decode_index(codes, index_spec))
+        reader.require(
+            (layout.freq is not None) == (index_spec["kind"] == "datetime"),
+            "freq must be given exactly for a DatetimeIndex",
+        )
+        network = build_network(
+            config,
+            cell,
+            n_targets,
+            n_exog,
+            n_steps,
+            n_trained,
+            make_generator(0, torch.device("cpu")),
+            n_members,
+        )
+        reader.load_weights(network)
+        histories = [reader.history(member) for member in range(n_members)]
+        stream = reader.stream(config.torch_device)
+        reader.require(
+            (stream is None) == (not config.stateful),
+            "a stateful forecaster's file must hold its stream state, and only it",
+        )
+        return cls(
+            config=config,
+            layout=layout,
+            cell=cell,
+            window=window,
+            train_steps=train_steps,
+            network=network.eval(),
+            scaling=scaling,
+            series_numbers=series_numbers,
+            n_trained_series=n_trained,
+            context=context,
+            context_index=context_index,
+            histories=histories,
+            stream=stream,
+        )
+
+
+def _is_frequency(freq) -> bool:
+    try:
+        return (
+            isinstance(freq, str) and pd.tseries.frequencies.to_offset(freq) is not None
+        )
+    except ValueError:
+        return False
+
+
+def _json_columns(columns: pd.Index) -> list:
+    out = []
+    for label in columns:
+        label = label.item() if isinstance(label, np.generic) else label
+        if not (isinstance(label, str) or type(label) is int):
+            raise PersistenceError(
+                f"only str or int column names can be saved, got {label!r}"
+            )
+        out.append(label)
+    return out
+
+
+class _Reader:
+    """Read and check the fields of a saved state, naming what is wrong."""
+
+    def __init__(self, tensors: dict, metadata: dict):
+        self.tensors = tensors
+        self.metadata = metadata if isinstance(metadata, dict) else {}
+        self.require(isinstance(metadata, dict), "the state must be a JSON object")
+
+    @staticmethod
+    def require(condition: bool, message: str) -> None:
+        if not condition:
+            raise PersistenceError(f"the saved state is invalid: {message}")
+
+    def field(self, name: str):
+        self.require(name in self.metadata, f"it lacks {name!r}")
+        return self.metadata[name]
+
+    def integer(self, name: str, low: int, high: int | None = None) -> int:
+        value = self.field(name)
+        self.require(
+            type(value) is int and value >= low and (high is None or value <= high),
+            f"{name} must be an int in [{low}, {high}], got {value!r}",
+        )
+        return value
+
+    def choice(self, name: str, allowed):
+        value = self.field(name)
+        self.require(
+            value in allowed, f"{name} must be one of {allowed}, got {value!r}"
+        )
+        return value
+
+    def labels(self, name: str, optional: bool = False):
+        value = self.field(name)
+        if value is None and optional:
+            return None
+        self.require(
+            isinstance(value, list)
+            and all(isinstance(v, str) or type(v) is int for v in value)
+            and len(value) == len(set(value))
+            and len(value) >= 1,
+            f"{name} must be a list of distinct str or int labels, got {value!r}",
+        )
+        return pd.Index(value)
+
+    def layout(self) -> SeriesLayout:
+        keys = self.field("keys")
+        names = self.field("index_names")
+        self.require(
+            isinstance(names, list)
+            and len(names) >= 1
+            and all(json_label(name) == name for name in names),
+            "index_names must be a non-empty list of None, str or int",
+        )
+        self.require(
+            isinstance(keys, list)
+            and len(keys) >= 1
+            and all(isinstance(k, list) and len(k) == len(names) - 1 for k in keys),
+            "keys must be a list of one key (a list) per series",
+        )
+        freq = self.field("freq")
+        self.require(
+            freq is None or _is_frequency(freq),
+            f"freq must be None or a pandas frequency, got {freq!r}",
+        )
+        mtype = self.field("output_mtype")
+        self.require(isinstance(mtype, str), "output_mtype must be a string")
+        y_name = self.field("y_name")
+        self.require(json_label(y_name) == y_name, "y_name must be None, str or int")
+        return SeriesLayout(
+            keys=[tuple(key) for key in keys],
+            index_names=list(names),
+            y_columns=self.labels("y_columns"),
+            x_columns=self.labels("x_columns", optional=True),
+            freq=freq,
+            output_mtype=mtype,
+            y_name=y_name,
+        )
+
+    def index_spec(self) -> dict:
+        spec = self.field("context_index")
+        problems = index_spec_problems(spec)
+        self.require(not problems, "; ".join(problems))
+        return spec
+
+    def array(self, name: str, shape: tuple, dtype=np.float64) -> np.ndarray:
+        self.require(name in self.tensors, f"it lacks the array {name!r}")
+        tensor = self.tensors[name]
+        self.require(
+            tensor.ndim == len(shape)
+            and all(
+                n is None or n == m for n, m in zip(shape, tensor.shape, strict=True)
+            ),
+            f"{name} has shape {tuple(tensor.shape)}, expected {shape}",
+        )
+        values = tensor.numpy().astype(dtype, copy=False)
+        if np.issubdtype(values.dtype, np.floating):
+            self.require(bool(np.isfinite(values).all()), f"{name} is not finite")
+        return values
+
+    def load_weights(self, network: nn.Module) -> None:
+        weights = {
+            name.removeprefix("network."): value
+            for name, value in self.tensors.items()
+            if name.startswith("network.")
+        }
+        try:
+            network.load_state_dict(weights, strict=True)
+        except RuntimeError as error:
+            self.require(
+                False,
+                "the saved weights do not fit the network its hyper-parameters "
+                f"describe: {error}",
+            )
+        for name, value in network.state_dict().items():
+            if value.is_floating_point():
+                self.require(
+                    bool(value.isfinite().all()), f"weight {name} is not finite"
+                )
+
+    def history(self, member: int) -> TrainingHistory:
+        notes = self.field("histories")
+        self.require(
+            isinstance(notes, list) and len(notes) > member,
+            "histories must hold one entry per member",
+        )
+        note = notes[member]
+        self.require(
+            isinstance(note, dict)
+            and set(note) == {"best_epoch", "stop_reason"}
+            and note.get("stop_reason") in (None, *STOP_REASONS)
+            and (note.get("best_epoch") is None or type(note["best_epoch"]) is int),
+            f"history {member} is invalid: {note!r}",
+        )
+        prefix = f"history.{member}."
+        lists = {
+            name.removeprefix(prefix): tensor
+            for name, tensor in self.tensors.items()
+            if name.startswith(prefix)
+        }
+        flow = lists.pop("gradient_flow", None)
+        fields = {}
+        for name in ("grad_norms", "clipped", "epoch_losses", "val_losses", "lrs"):
+            self.require(name in lists, f"history {member} lacks {name}")
+            values = lists[name].numpy()
+            fields[name] = (
+                [bool(v) for v in values] if name == "clipped" else values.tolist()
+            )
+        return TrainingHistory(
+            **fields,
+            best_epoch=note["best_epoch"],
+            stop_reason=note["stop_reason"],
+            gradient_flow=None if flow is None else flow.numpy(),
+        )
+
+    def stream(self, device: torch.device) -> StreamState | None:
+        parts = self.field("stream_parts")
+        if parts is None:
+            return None
+        self.require(
+            isinstance(parts, list) and all(p in (1, 2) for p in parts) and parts,
+            f"stream_parts must be a list of 1 or 2, got {parts!r}",
+        )
+        hidden = []
+        for depth, n_parts in enumerate(parts):
+            values = []
+            for part in range(n_parts):
+                name = f"stream.hidden.{depth}.{part}"
+                values.append(torch.as_tensor(self.array(name, (None, None, None))))
+            values = [v.float().to(device) for v in values]
+            hidden.append(tuple(values) if n_parts == 2 else values[0])
+        features = torch.as_tensor(self.array("stream.features", (None, None)))
+        return StreamState(features.float().to(device), hidden)
