@@ -201,6 +201,8 @@ class HorizonEvaluation:
         overall = pd.concat([r.overall for r in results]) if results else None
         if overall is None:
             overall = pd.DataFrame(index=pd.Index([], name="forecaster"))
+        last = [name for name in ("fit_time", "n_folds") if name in overall]
+        overall = overall[[*overall.columns.drop(last), *last]]
         if failures:
             failed = [name for name in failures if name not in overall.index]
             rows = pd.DataFrame(index=pd.Index(failed, name="forecaster"))
