@@ -158,8 +158,7 @@ def _data_flags(data) -> None:
     data.add_argument("--sep", help="CSV separator (default: detected among , ; tab |)")
     data.add_argument(
         "--decimal",
-        help="decimal mark of the numbers (default: , in files separated by ; "
-        "else .)",
+        help="decimal mark of the numbers (default: , in files separated by ; else .)",
     )
 
 

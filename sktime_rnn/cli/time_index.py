@@ -147,6 +147,6 @@ def seasonal_period(freq) -> int:
 
 
 def _first_line(error) -> str:
-    """pandas' parse error without its multi-line advice."""
+    """The parse error of pandas without its multi-line advice."""
     text = " ".join(str(error).split()) or repr(error)
     return text.split(". You might want to try")[0].rstrip(".")
