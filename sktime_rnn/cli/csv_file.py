@@ -143,11 +143,10 @@ def _value_column(table, value_col, taken) -> str:
                 "or in --x-cols"
             )
         return value_col
-    candidates = [
-        column
-        for column in table.columns
-        if column not in taken and _numeric_like(table[column])
-    ]
+    rest = [column for column in table.columns if column not in taken]
+    candidates = [column for column in rest if _numeric_like(table[column])]
+    if not candidates and len(rest) == 1:  # the only column: say what is wrong
+        candidates = rest
     if len(candidates) != 1:
         raise CommandError(
             f"the file has {len(candidates)} numeric columns besides the time, id "

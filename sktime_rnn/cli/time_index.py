@@ -49,7 +49,7 @@ def parse_times(column, flag, date_format=None, dayfirst=False) -> pd.Index:
         raise CommandError(f"{flag} has an empty time stamp in data row {row + 1}")
     text = column.astype(str) if date_format is not None else column
     try:
-        times = pd.to_datetime(text, format=date_format, dayfirst=dayfirst)
+        times = _to_datetime(text, date_format, dayfirst)
     except (ValueError, TypeError, OverflowError) as error:
         hint = (
             f"check --date-format {date_format!r}"
@@ -144,6 +144,23 @@ def seasonal_period(freq) -> int:
         if isinstance(freq, offset):
             return period
     return 1
+
+
+def _to_datetime(text, date_format, dayfirst):
+    """Dates in one format (given or inferred from the first), or ISO 8601 ones.
+
+    Spreadsheets drop the clock time at midnight (``2020-01-01`` next to
+    ``2020-01-01 06:00``): ISO 8601 dates of mixed precision are read too.
+    """
+    try:
+        return pd.to_datetime(text, format=date_format, dayfirst=dayfirst)
+    except (ValueError, TypeError) as error:
+        if date_format is not None:
+            raise
+        try:
+            return pd.to_datetime(text, format="ISO8601")
+        except (ValueError, TypeError):
+            raise error from None
 
 
 def _first_line(error) -> str:
