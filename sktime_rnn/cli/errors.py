@@ -8,24 +8,38 @@ import enum
 
 
 class ExitCode(enum.IntEnum):
-    """Exit codes of the command.
+    """Exit codes of the command; ``meaning`` says when each is given.
 
     Examples
     --------
     >>> int(ExitCode.BAD_INPUT), int(ExitCode.FORECASTER_FAILED)
     (2, 3)
+    >>> ExitCode.FORECASTER_FAILED.meaning.split(";")[0]
+    'a forecaster failed'
     """
 
-    #: every forecaster was evaluated
     OK = 0
-    #: an unexpected error inside the command (a bug: please report it)
     INTERNAL_ERROR = 1
-    #: bad input, found before anything was fitted; one line on stderr
     BAD_INPUT = 2
-    #: at least one forecaster failed; the others' results are kept and reported
     FORECASTER_FAILED = 3
-    #: stopped with Ctrl-C
     INTERRUPTED = 130
+
+    @property
+    def meaning(self) -> str:
+        """When the command ends with this code."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "every forecaster was evaluated",
+    ExitCode.INTERNAL_ERROR: "unexpected internal error (a bug; --debug shows the "
+    "traceback)",
+    ExitCode.BAD_INPUT: "bad input, found before anything was fitted: one line "
+    "'sktime-rnn: error: ...' on stderr",
+    ExitCode.FORECASTER_FAILED: "a forecaster failed; the others' results are "
+    "printed and written, its error is in the printed table and in summary.json",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
 
 
 class CommandError(Exception):

@@ -5,9 +5,10 @@ from __future__ import annotations
 __all__ = ["build_parser", "positive_int"]
 
 import argparse
+import textwrap
 
 from sktime_rnn.cli.csv_file import FILL_GAPS
-from sktime_rnn.cli.errors import CommandError
+from sktime_rnn.cli.errors import CommandError, ExitCode
 from sktime_rnn.cli.forecasters import BASELINES, MODELS
 
 EPILOG = """\
@@ -43,14 +44,19 @@ report (--out): by_horizon.csv (tidy: forecaster, horizon, metric, value,
   window, per series), and for forecasters that predict intervals 90%
   coverage and pinball loss. The table printed shows MAE, RMSE and MASE.
 
-exit codes:
-  0    every forecaster was evaluated
-  1    unexpected internal error (a bug; --debug shows the traceback)
-  2    bad input, found before anything was fitted: one line on stderr
-  3    a forecaster failed; the others' results are printed and written,
-       the error is in the printed table and in summary.json
-  130  interrupted (Ctrl-C)
 """
+
+
+EPILOG += "\nexit codes:\n" + "".join(
+    textwrap.fill(
+        code.meaning,
+        width=79,
+        initial_indent=f"  {int(code):<4} ",
+        subsequent_indent=" " * 7,
+    )
+    + "\n"
+    for code in ExitCode
+)
 
 
 class _Parser(argparse.ArgumentParser):
