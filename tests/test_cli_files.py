@@ -432,3 +432,50 @@ def test_bad_input_ends_before_anything_is_fitted(
     files = {**bad_files(tmp_path), "tmp": tmp_path}
     code, _, err = run(capsys, *(arg.format(**files) for arg in args))
     assert_one_line_error(code, err, message)
+
+
+# ------------------------------------------------------------ season length
+@pytest.fixture
+def recorded(monkeypatch):
+    """The forecasters the command evaluates, as it hands them over."""
+    seen = {}
+    real = sktime_rnn.evaluation.evaluate_by_horizon
+
+    def record(forecasters, *args, **kwargs):
+        seen.update(forecasters)
+        seen["sp"] = kwargs["sp"]
+        return real(forecasters, *args, **kwargs)
+
+    monkeypatch.setattr(sktime_rnn.evaluation, "evaluate_by_horizon", record)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "flags, network_sp, scale_sp",
+    [([], 4, 4), (["--sp", "2"], 2, 2), (["--param", "sp=3"], 3, 4)],
+)
+def test_the_season_length_reaches_the_network(
+    flags, network_sp, scale_sp, tmp_path, capsys, recorded
+):
+    dates = pd.period_range("2010Q1", periods=40, freq="Q").astype(str)
+    path = write(tmp_path / "q.csv", pd.DataFrame({"q": dates, "v": seasonal(40, 4)}))
+    code, _, _ = run(
+        capsys, "--data", path, "--time-col", "q", "--fh", 2, "--step", 6, *flags
+    )
+    assert code == 0
+    assert recorded["lstm"].get_params()["sp"] == network_sp
+    assert recorded["naive-seasonal"].get_params()["sp"] == scale_sp
+    assert recorded["sp"] == scale_sp  # the MASE scale
+
+
+def test_an_inferred_season_longer_than_the_first_window_falls_back_to_1(
+    tmp_path, capsys, recorded
+):
+    weeks = pd.date_range("2023-01-01", periods=45, freq="W-SUN").strftime("%Y-%m-%d")
+    path = write(
+        tmp_path / "w.csv", pd.DataFrame({"week": weeks, "v": seasonal(45, 4)})
+    )
+    code, printed, _ = run(capsys, "--data", path, "--time-col", "week", "--fh", 2)
+    assert code == 0
+    assert "the season of 52 that the time index suggests does not fit" in printed
+    assert recorded["sp"] == 1 and recorded["lstm"].get_params()["sp"] == 1
