@@ -46,6 +46,9 @@ def read_csv_data(path, args):
     value_col = _value_column(table, args.value_col, [time_col, id_col, *x_cols])
     if time_col is not None and time_col == id_col:
         raise CommandError(f"--id-col and --time-col must differ, got {id_col!r}")
+    if id_col is not None and table[id_col].isna().any():
+        row = int(np.flatnonzero(table[id_col].isna().to_numpy())[0])
+        raise CommandError(f"--id-col {id_col!r} is empty on line {row + 2}")
     columns = [value_col, *x_cols]
     for column in columns:
         flag = "--value-col" if column == value_col else "--x-cols"
