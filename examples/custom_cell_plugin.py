@@ -1,4 +1,4 @@
-"""A custom recurrent cell: write it, register it, use it in every forecaster.
+"""A custom recurrent cell: write it, register it, use it in RecurrentForecaster.
 
 A cell is a layer factory ``factory(input_size, hidden_size, bidirectional)``
 returning a one-layer module with ``torch.nn.RNN``'s interface (batch first,

@@ -13,7 +13,7 @@ from sktime.forecasting.naive import NaiveForecaster
 from sktime.split import ExpandingWindowSplitter
 
 from sktime_rnn import LSTMForecaster
-from sktime_rnn.cli import build_parser, main
+from sktime_rnn.cli import ExitCode, build_parser, main
 from sktime_rnn.evaluation import evaluate_by_horizon
 
 TINY = ["window_length=12", "hidden_size=4", "max_epochs=2"]
@@ -150,9 +150,19 @@ def test_help_documents_every_flag():
         "--out",
         "--backend",
         "--n-jobs",
+        "--x-cols",
+        "--id-col",
+        "--date-format",
+        "--dayfirst",
+        "--fill-gaps",
+        "--sep",
+        "--decimal",
     ]:
         assert flag in help_text
     assert "naive-seasonal" in help_text and "airline" in help_text
+    codes = help_text.split("exit codes:")[1]
+    for code in ExitCode:
+        assert f"\n  {int(code)} " in codes, code
 
 
 def test_console_script_is_declared():

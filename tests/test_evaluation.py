@@ -254,7 +254,7 @@ def test_scoring_dict_names_win():
     [
         ({"forecaster": "lstm"}, "forecaster 'str' must be an sktime forecaster"),
         ({"forecaster": {}}, "at least one"),
-        ({"y": np.arange(50.0)}, "y must be one time series"),
+        ({"y": np.arange(50.0)}, "y must be a time series"),
         ({"cv": KFold(3)}, "cv must be an sktime splitter"),
         (
             {"cv": ExpandingWindowSplitter(fh=FH, initial_window=140)},

@@ -9,12 +9,18 @@
 - ``.. sktime-rnn-examples::`` writes one section per script in ``examples/``:
   its docstring, then its code, so a new example is documented as soon as it
   exists.
+- ``.. sktime-rnn-command-flags::`` writes an ``option`` entry for every flag of
+  ``sktime-rnn evaluate``, from the command's own parser, and
+  ``.. sktime-rnn-exit-codes::`` a table of its exit codes: a new flag or code
+  is documented as soon as it exists.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import inspect
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -79,6 +85,57 @@ class ExamplesDirective(SphinxDirective):
         return _parse(self, lines)
 
 
+class CommandFlagsDirective(SphinxDirective):
+    """An ``option`` entry per flag of ``sktime-rnn evaluate``, by group."""
+
+    def run(self):
+        """Read the flags from the command's parser."""
+        from sktime_rnn.cli import build_parser
+
+        parser = build_parser()
+        command = next(
+            action
+            for action in parser._actions
+            if isinstance(action, argparse._SubParsersAction)
+        ).choices["evaluate"]
+        formatter = command._get_formatter()
+        lines = [".. program:: sktime-rnn evaluate", ""]
+        for group in command._action_groups:
+            actions = [a for a in group._group_actions if a.help != argparse.SUPPRESS]
+            actions = [a for a in actions if "--help" not in a.option_strings]
+            if not actions:
+                continue
+            lines += [f".. rubric:: {group.title.capitalize()}", ""]
+            for action in actions:
+                signature = formatter._format_action_invocation(action)
+                lines += [f".. option:: {signature}", ""]
+                lines += [f"   {_rst_text(action.help)}", ""]
+        return _parse(self, lines)
+
+
+class ExitCodesDirective(SphinxDirective):
+    """A table of the command's exit codes and what each means."""
+
+    def run(self):
+        """Read the codes from ``sktime_rnn.cli.ExitCode``."""
+        from sktime_rnn.cli import ExitCode
+
+        lines = [".. list-table::", "   :header-rows: 1", "   :widths: 10 30 60", ""]
+        lines += ["   * - code", "     - name", "     - when"]
+        for code in ExitCode:
+            lines += [
+                f"   * - {int(code)}",
+                f"     - ``{code.name}``",
+                f"     - {_rst_text(code.meaning)}",
+            ]
+        return _parse(self, lines + [""])
+
+
+def _rst_text(text: str) -> str:
+    """Help text as reST: argparse's %% unescaped, markup characters escaped."""
+    return re.sub(r"([*|`\\])", r"\\\1", text.replace("%%", "%"))
+
+
 def _warn_unknown_hyperparameter(app, env, node, contnode):
     """Make ``:hp:`name``` without an entry a warning (Sphinx is silent on it)."""
     if node.get("refdomain") == "std" and node.get("reftype") == "hp":
@@ -99,5 +156,7 @@ def setup(app):
     )
     app.add_directive("sktime-rnn-hyperparameters", HyperparametersDirective)
     app.add_directive("sktime-rnn-examples", ExamplesDirective)
+    app.add_directive("sktime-rnn-command-flags", CommandFlagsDirective)
+    app.add_directive("sktime-rnn-exit-codes", ExitCodesDirective)
     app.connect("missing-reference", _warn_unknown_hyperparameter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,7 @@ from sktime_rnn.evaluation._by_horizon import evaluate_by_horizon
 from sktime_rnn.evaluation._report import write_report
 from sktime_rnn.evaluation._result import HorizonEvaluation
 from sktime_rnn.evaluation._scoring import check_scoring, default_scoring
-from sktime_rnn.evaluation.plotting import (
+from sktime_rnn.plotting import (
     plot_error_by_horizon,
     plot_forecasts_by_fold,
 )

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 __all__ = ["evaluate_by_horizon"]
 
-import numbers
 import warnings
 
 import pandas as pd
-from sktime.forecasting.base import BaseForecaster
-from sktime.split.base import BaseSplitter
 from tqdm.auto import tqdm
 
 from sktime_rnn.evaluation._backends import (
@@ -17,7 +14,15 @@ from sktime_rnn.evaluation._backends import (
     check_backend,
     limit_threads,
 )
-from sktime_rnn.evaluation._metrics import score_folds, summarise
+from sktime_rnn.evaluation._checks import (
+    STRATEGIES,
+    check_cv,
+    check_error_score,
+    check_sp,
+    named_forecasters,
+)
+from sktime_rnn.evaluation._metrics import score_folds, summarise, summarise_panel
+from sktime_rnn.evaluation._panel import check_y
 from sktime_rnn.evaluation._result import HorizonEvaluation
 from sktime_rnn.evaluation._runner import run_evaluate
 from sktime_rnn.evaluation._scoring import (
@@ -26,8 +31,6 @@ from sktime_rnn.evaluation._scoring import (
     for_forecaster,
 )
 from sktime_rnn.evaluation._tables import fold_table, forecast_table, overall_table
-
-STRATEGIES = ("refit", "update", "no-update_params")
 
 
 def evaluate_by_horizon(
@@ -58,7 +61,10 @@ def evaluate_by_horizon(
     forecaster : sktime forecaster, list of them, or dict of str to forecaster
         What to evaluate; a dict names them, otherwise the class names do.
     y : pandas.Series or pandas.DataFrame
-        One time series (univariate or multivariate).
+        One time series (univariate or multivariate), or a panel or hierarchy:
+        a DataFrame whose MultiIndex has the series levels first and the time
+        last. The series of a panel must be equally long, so that each gets
+        the same folds.
     cv : sktime splitter
         The rolling origins, e.g. ``ExpandingWindowSplitter(fh=range(1, 13),
         initial_window=96, step_length=12)``; leave-one-out rolling origin is
@@ -90,16 +96,21 @@ def evaluate_by_horizon(
     backend_params : dict, optional
         Passed on to the backend, e.g. ``{"n_jobs": 2}`` for loky.
     error_score : "raise" or float, default="raise"
-        What a failing fold gives; sktime's default, NaN, hides errors.
+        What a failing fold gives: ``"raise"`` stops with its error; a number
+        (``np.nan``, sktime's default, which hides errors) becomes that fold's
+        score in ``folds``, and the fold's rows in ``by_fold`` and
+        ``forecasts`` are NaN (it made no forecast). The per-horizon tables
+        average the folds that were scored; ``n_folds`` counts them.
     progress : bool, default=False
         Show a progress bar over forecasters and folds.
 
     Returns
     -------
     HorizonEvaluation
-        ``by_horizon`` (tidy: forecaster, horizon, metric, value, n_folds),
-        ``by_fold`` and ``forecasts`` (every forecast), ``folds``, ``overall``
-        and ``table()`` for a wide view.
+        ``by_horizon`` (tidy: forecaster, horizon, metric, value, n_folds, and
+        for panels n_series), ``by_fold`` and ``forecasts`` (every forecast),
+        ``folds``, ``overall``, for panels ``by_series`` and ``by_level``, and
+        ``table()`` for a wide view.
 
     See Also
     --------
@@ -126,16 +137,25 @@ def evaluate_by_horizon(
     (3, 2)
     >>> result.by_horizon.columns.tolist()
     ['forecaster', 'horizon', 'metric', 'value', 'n_folds']
+
+    A panel of three series, scored per series and pooled:
+
+    >>> from sktime.utils._testing.hierarchical import _make_hierarchical
+    >>> panel = _make_hierarchical((3,), min_timepoints=24, max_timepoints=24)
+    >>> cv = ExpandingWindowSplitter(fh=[1, 2], initial_window=18, step_length=2)
+    >>> result = evaluate_by_horizon(NaiveForecaster(), panel, cv)
+    >>> result.levels, len(result.series), int(result.by_horizon["n_series"].max())
+    (['h0'], 3, 3)
     """
-    forecasters = _named_forecasters(forecaster)
-    _check_y(y)
-    n_folds = _check_cv(cv, y)
+    forecasters = named_forecasters(forecaster)
+    levels = check_y(y)
+    n_folds = check_cv(cv, y, levels)
     if strategy not in STRATEGIES:
         raise ValueError(
             f"strategy must be one of {list(STRATEGIES)}, got {strategy!r}"
         )
-    if isinstance(sp, bool) or not isinstance(sp, numbers.Integral) or sp < 1:
-        raise ValueError(f"sp must be a positive int, got {sp!r}")
+    check_sp(sp)
+    check_error_score(error_score)
     params = check_backend(backend, backend_params)
     if backend is not None and strategy != "refit":
         warnings.warn(
@@ -169,8 +189,8 @@ def evaluate_by_horizon(
             model = limit_threads(model, backend, params)
             raw[name] = run_evaluate(model, y, X, cv, used, options, bar)
             tables = {
-                "by_fold": score_folds(raw[name], used, y.index),
-                "forecasts": forecast_table(raw[name], y.index),
+                "by_fold": score_folds(raw[name], used, y, levels),
+                "forecasts": forecast_table(raw[name], y, levels),
                 "folds": fold_table(raw[name], used),
             }
             for key, table in tables.items():
@@ -180,64 +200,23 @@ def evaluate_by_horizon(
         _forecaster_first(pd.concat(parts[key], ignore_index=True))
         for key in ("by_fold", "forecasts", "folds")
     )
-    keys = ["forecaster", "horizon"]
+    every_metric = _all_metrics(metrics, sp)
+    if levels:
+        by_horizon, by_series, by_level = summarise_panel(by_fold, every_metric, levels)
+    else:
+        by_horizon = summarise(by_fold, every_metric, ["forecaster", "horizon"])
+        by_series = by_level = None
     return HorizonEvaluation(
-        by_horizon=summarise(by_fold, _all_metrics(metrics, sp), keys),
+        by_horizon=by_horizon,
         by_fold=by_fold,
         forecasts=forecasts,
         folds=folds,
         overall=overall_table(folds, list(forecasters)),
         y=y,
         raw=raw,
+        by_series=by_series,
+        by_level=by_level,
     )
-
-
-# ------------------------------------------------------------------ checks
-def _named_forecasters(forecaster) -> dict:
-    if isinstance(forecaster, dict):
-        named = dict(forecaster)
-    else:
-        items = forecaster if isinstance(forecaster, list | tuple) else [forecaster]
-        named = {}
-        for item in items:
-            base, suffix = type(item).__name__, 2
-            name = base
-            while name in named:
-                name, suffix = f"{base}_{suffix}", suffix + 1
-            named[name] = item
-    if not named:
-        raise ValueError("forecaster must name at least one forecaster, got none")
-    for name, item in named.items():
-        if not isinstance(item, BaseForecaster):
-            raise ValueError(
-                f"forecaster {name!r} must be an sktime forecaster, got {item!r}"
-            )
-    return {str(name): item for name, item in named.items()}
-
-
-def _check_y(y) -> None:
-    if not isinstance(y, pd.Series | pd.DataFrame) or isinstance(
-        y.index, pd.MultiIndex
-    ):
-        raise ValueError(
-            "y must be one time series, a pandas Series or DataFrame with a time "
-            f"index (not a MultiIndex), got {type(y).__name__}"
-        )
-
-
-def _check_cv(cv, y) -> int:
-    if not isinstance(cv, BaseSplitter):
-        raise ValueError(
-            "cv must be an sktime splitter such as ExpandingWindowSplitter or "
-            f"SlidingWindowSplitter, got {cv!r}"
-        )
-    n_folds = cv.get_n_splits(y)
-    if n_folds == 0:
-        raise ValueError(
-            f"cv gives no fold on y of {len(y)} observations: the first training "
-            f"window plus the longest horizon must fit in y, got {cv!r}"
-        )
-    return n_folds
 
 
 # ------------------------------------------------------------------ tables

@@ -9,21 +9,24 @@ import json
 import math
 from pathlib import Path
 
-from sktime_rnn.evaluation.plotting import (
+from sktime_rnn.plotting import (
     plot_error_by_horizon,
     plot_forecasts_by_fold,
 )
 
 TABLES = ("by_horizon", "by_fold", "forecasts", "folds", "overall")
+PANEL_TABLES = ("by_series", "by_level")
 
 
 def write_report(result, out, settings=None):
     """Write ``result`` to the folder ``out``, creating it if needed.
 
     Writes ``by_horizon.csv``, ``by_fold.csv``, ``forecasts.csv``,
-    ``folds.csv``, ``overall.csv``, ``summary.json`` (the settings, the overall
-    figures and every metric per horizon) and, if matplotlib is installed,
-    ``error_by_horizon.png`` and ``forecasts_by_fold.png``.
+    ``folds.csv``, ``overall.csv``, for panels ``by_series.csv`` (and for
+    hierarchies ``by_level.csv``), ``summary.json`` (the settings, the overall
+    figures, every metric per horizon and the forecasters that failed with
+    their errors) and, if matplotlib is installed, ``error_by_horizon.png``
+    and ``forecasts_by_fold.png`` (of the first series of a panel).
 
     Parameters
     ----------
@@ -53,15 +56,17 @@ def write_report(result, out, settings=None):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in TABLES:
-        path = out / f"{name}.csv"
+    for name in TABLES + PANEL_TABLES:
         table = getattr(result, name)
+        if table is None:
+            continue
+        path = out / f"{name}.csv"
         table.to_csv(path, index=name == "overall")
         written.append(path)
     path = out / "summary.json"
     path.write_text(json.dumps(_summary(result, settings), indent=2, default=str))
     written.append(path)
-    if importlib.util.find_spec("matplotlib") is not None:
+    if importlib.util.find_spec("matplotlib") is not None and len(result.by_horizon):
         written += _plots(result, out)
     return written
 
@@ -72,21 +77,28 @@ def _summary(result, settings) -> dict:
         curves = by_horizon.setdefault(row.forecaster, {})
         curves.setdefault(row.metric, {})[int(row.horizon)] = _number(row.value)
     overall = {
-        name: {key: _number(value) for key, value in row.items()}
+        name: {key: _number(value) for key, value in row.items() if key != "error"}
         for name, row in result.overall.to_dict(orient="index").items()
     }
-    return {
+    summary = {
         "settings": settings or {},
         "forecasters": result.forecasters,
+        "failures": dict(result.failures),
         "metrics": result.metrics,
         "n_folds": int(result.folds["fold"].nunique()),
         "cutoffs": [str(c) for c in dict.fromkeys(result.folds["cutoff"])],
         "overall": overall,
         "by_horizon": by_horizon,
     }
+    if result.levels:
+        summary["levels"] = result.levels
+        summary["n_series"] = len(result.series)
+    return summary
 
 
 def _number(value):
+    if value is None:
+        return None
     value = float(value)
     return None if math.isnan(value) else value
 

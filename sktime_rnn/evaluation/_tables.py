@@ -4,33 +4,50 @@ from __future__ import annotations
 
 __all__ = ["fold_table", "forecast_table", "overall_table"]
 
+import numpy as np
 import pandas as pd
 
 from sktime_rnn.evaluation._metrics import steps_ahead
+from sktime_rnn.evaluation._panel import split_series
 
 
-def forecast_table(raw, y_index) -> pd.DataFrame:
-    """Every point forecast next to the truth, one row per fold, step and variable."""
+def forecast_table(raw, y, levels=()) -> pd.DataFrame:
+    """Every point forecast next to the truth, one row per fold, series, step, variable.
+
+    A failed fold (no prediction) gives its rows with ``y_pred`` NaN.
+    """
     if "y_pred" not in raw:
         return pd.DataFrame()
+    n_levels = len(levels)
+    times = {key: part.index for key, part in split_series(y, n_levels).items()}
     parts = []
     for _, fold in raw.iterrows():
-        y_test, y_pred = _as_frame(fold["y_test"]), _as_frame(fold["y_pred"])
-        steps, cutoff = steps_ahead(y_index, fold["y_train"], y_test)
-        for position, variable in enumerate(y_test.columns):
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "fold": fold["fold"],
-                        "cutoff": cutoff,
-                        "horizon": steps,
-                        "time": y_test.index,
-                        "variable": variable,
-                        "y_true": y_test.iloc[:, position].to_numpy(float),
-                        "y_pred": y_pred.iloc[:, position].to_numpy(float),
-                    }
+        trains = split_series(fold["y_train"], n_levels)
+        predictions = split_series(fold["y_pred"], n_levels)
+        for key, y_test in split_series(fold["y_test"], n_levels).items():
+            y_test = _as_frame(y_test)
+            y_pred = predictions.get(key)
+            steps, cutoff = steps_ahead(times[key], trains[key], y_test)
+            for position, variable in enumerate(y_test.columns):
+                predicted = (
+                    np.full(len(y_test), np.nan)
+                    if y_pred is None
+                    else _as_frame(y_pred).iloc[:, position].to_numpy(float)
                 )
-            )
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            **dict(zip(levels, key, strict=True)),
+                            "fold": fold["fold"],
+                            "cutoff": cutoff,
+                            "horizon": steps,
+                            "time": y_test.index,
+                            "variable": variable,
+                            "y_true": y_test.iloc[:, position].to_numpy(float),
+                            "y_pred": predicted,
+                        }
+                    )
+                )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -38,19 +55,36 @@ def fold_table(raw, metrics) -> pd.DataFrame:
     """One row per fold: cutoff, training length, times, sktime's score per metric."""
     columns = ["fold", "cutoff", "len_train_window", "fit_time", "pred_time"]
     folds = raw[columns].copy()
+    # a failed fold has no cutoff in sktime's output; its training data tells it
+    folds["cutoff"] = [
+        _last_time(fold.y_train) if pd.isna(fold.cutoff) else fold.cutoff
+        for fold in raw.itertuples()
+    ]
     for name in metrics:
-        folds[name] = raw[f"test_{name}"].to_numpy(float)
+        folds[name] = pd.to_numeric(raw[f"test_{name}"], errors="coerce").to_numpy(
+            float
+        )
     return folds
 
 
 def overall_table(folds, names) -> pd.DataFrame:
-    """One row per forecaster: the fold scores and fit time averaged over folds."""
+    """One row per forecaster: the fold scores and fit time averaged over folds.
+
+    ``n_folds`` counts the folds that were scored (a failed fold has no score).
+    """
     details = ["fold", "cutoff", "len_train_window", "fit_time", "pred_time"]
     scores = folds.drop(columns=details[:-2] + ["pred_time"])
     overall = scores.groupby("forecaster", sort=False).mean()
     overall = overall[[*overall.columns.drop("fit_time"), "fit_time"]]
-    overall["n_folds"] = folds.groupby("forecaster", sort=False)["fold"].count()
+    scored = folds.drop(columns=[*details, "forecaster"]).notna().any(axis=1)
+    overall["n_folds"] = scored.groupby(folds["forecaster"], sort=False).sum()
     return overall.reindex(names)
+
+
+def _last_time(y_train):
+    if not isinstance(y_train, pd.Series | pd.DataFrame):
+        return pd.NaT
+    return y_train.index.get_level_values(-1).max()
 
 
 def _as_frame(y) -> pd.DataFrame:
