@@ -403,7 +403,7 @@ BAD_INPUT = [
     ),
     (
         ["--data", "airline", "--param", "device=tpu9"],
-        "device='tpu9' is not a torch device",
+        "device must be 'auto' or one of ['cpu'",
     ),
     (
         ["--data", "airline", "--param", "dropout=2"],

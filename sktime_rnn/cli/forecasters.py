@@ -1,7 +1,7 @@
 """What the ``sktime-rnn`` command evaluates: the network and the baselines.
 
-The network's hyper-parameters are checked here, before any fit: the same
-table of constraints that ``fit`` applies, plus the device, so that
+The network's hyper-parameters are checked here, before any fit, by the same
+table of constraints that ``fit`` applies (the device included), so that
 ``--param device=tpu9`` ends the command at once rather than after the
 baselines have been evaluated.
 """
@@ -12,8 +12,6 @@ __all__ = ["BASELINES", "MODELS", "make_baselines", "make_model"]
 
 import ast
 import importlib.util
-
-import torch
 
 from sktime_rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 from sktime_rnn.cli.errors import CommandError
@@ -56,7 +54,6 @@ def make_model(name, params, random_state, sp=1):
         check_params(model)
     except ValueError as error:
         raise CommandError(f"--param: {error}") from error
-    _check_device(model.get_params()["device"])
     return model
 
 
@@ -100,28 +97,6 @@ def make_baselines(spec, sp) -> dict:
 
 
 # ------------------------------------------------------------------ helpers
-def _check_device(device) -> None:
-    """Check ``device`` names a torch device that this machine has."""
-    if device == "auto":
-        return
-    try:
-        kind = torch.device(device).type
-    except (RuntimeError, TypeError, ValueError) as error:
-        raise CommandError(
-            f"--param device={device!r} is not a torch device ({error}); use "
-            "'cpu', 'cuda', 'cuda:N' or 'auto'"
-        ) from error
-    if kind == "cpu":
-        return
-    backend = getattr(torch, kind, None)
-    available = getattr(backend, "is_available", None)
-    if available is None or not available():
-        raise CommandError(
-            f"--param device={device!r}: torch sees no {kind} device on this "
-            "machine; use 'cpu' or 'auto'"
-        )
-
-
 def _literal(text):
     """``16`` -> 16, ``None`` -> None, ``[1, 2]`` -> list; anything else a string."""
     try:
