@@ -6,13 +6,14 @@ Each subclasses the built-in exception that code catching it would expect
 
 Examples
 --------
+>>> import pandas as pd
 >>> from sktime_rnn import LSTMForecaster
 >>> from sktime_rnn.exceptions import InvalidParameterError
 >>> try:
-...     LSTMForecaster(num_layers=0).fit([1.0, 2.0, 3.0], fh=[1])
+...     LSTMForecaster(num_layers=0).fit(pd.Series([1.0, 2.0, 3.0]), fh=[1])
 ... except InvalidParameterError as error:
-...     print("num_layers" in str(error))
-True
+...     print("num_layers" in str(error), isinstance(error, ValueError))
+True True
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ __all__ = [
     "plot_error_by_horizon",
     "plot_forecasts_by_fold",
     "plot_gradient_flow",
+    "plot_training",
     "plot_training_history",
 ]
 
@@ -139,6 +140,59 @@ def plot_training_history(forecaster, axes=None):
     norm_ax.set_title(f"Gradient norms ({history.clipped_share:.0%} clipped)")
     norm_ax.legend()
     return loss_ax, norm_ax
+
+
+def plot_training(forecaster, axes=None):
+    """Plot what a fit recorded per epoch: losses, learning rate, the epoch kept.
+
+    The training loss and, with a validation split, the validation loss on
+    one axis; the learning rate on the other; a vertical line at the epoch
+    whose weights the network kept, and the reason the fit stopped in the
+    title. An undertrained network shows both losses still falling at the
+    last epoch; an overfitted one a validation loss that turned up.
+
+    Parameters
+    ----------
+    forecaster : fitted sktime-rnn forecaster
+    axes : pair of matplotlib Axes, optional
+        Where to draw the losses and the learning rate; a new figure if None.
+
+    Returns
+    -------
+    pair of matplotlib Axes
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime_rnn import GRUForecaster
+    >>> forecaster = GRUForecaster(
+    ...     window_length=12, max_epochs=4, validation_size=12, lr_schedule="cosine"
+    ... ).fit(load_airline(), fh=[1])
+    >>> loss_ax, lr_ax = plot_training(forecaster)
+    >>> [line.get_label() for line in loss_ax.get_lines()][:2]
+    ['training loss', 'validation loss']
+    """
+    history = _history(forecaster)
+    frame = history.to_frame()
+    if axes is None:
+        _, axes = _pyplot().subplots(1, 2, figsize=(11, 4))
+    loss_ax, lr_ax = axes
+    loss_ax.plot(frame["epoch"], frame["train_loss"], label="training loss")
+    if frame["val_loss"].notna().any():
+        loss_ax.plot(frame["epoch"], frame["val_loss"], label="validation loss")
+    if history.best_epoch is not None:
+        loss_ax.axvline(
+            history.best_epoch, color="k", ls=":", label=f"kept: {history.best_epoch}"
+        )
+    loss_ax.set_xlabel("epoch")
+    loss_ax.set_ylabel(f"loss ({forecaster.loss}, scaled target)")
+    loss_ax.set_title(f"Loss per epoch (stopped: {history.stop_reason})")
+    loss_ax.legend()
+    lr_ax.plot(frame["epoch"], frame["lr"])
+    lr_ax.set_xlabel("epoch")
+    lr_ax.set_ylabel("learning rate")
+    lr_ax.set_title("Learning rate per epoch")
+    return loss_ax, lr_ax
 
 
 def plot_error_by_horizon(result, metric="MAE", forecasters=None, ax=None):

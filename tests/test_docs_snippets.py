@@ -1,4 +1,5 @@
-"""Every snippet of the persistence, global-model, command and evaluation pages runs.
+"""Every snippet of the pages on persistence, global models, the command, evaluation
+and training runs.
 
 Python snippets are doctests (``>>>``) run with ``doctest.testfile``; console
 snippets (``$ sktime-rnn ...``) run the command in-process and must print
@@ -26,6 +27,7 @@ PAGES = [
     "global_models.rst",
     "command.rst",
     "user_guide/evaluation.rst",
+    "user_guide/training.rst",
 ]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

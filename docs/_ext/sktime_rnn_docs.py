@@ -9,6 +9,8 @@
 - ``.. sktime-rnn-examples::`` writes one section per script in ``examples/``:
   its docstring, then its code, so a new example is documented as soon as it
   exists.
+- ``.. sktime-rnn-module-map::`` writes a table of every module of the package
+  with the first line of its docstring: what the module owns.
 - ``.. sktime-rnn-command-flags::`` writes an ``option`` entry for every flag of
   ``sktime-rnn evaluate``, from the command's own parser, and
   ``.. sktime-rnn-exit-codes::`` a table of its exit codes: a new flag or code
@@ -131,6 +133,30 @@ class ExitCodesDirective(SphinxDirective):
         return _parse(self, lines + [""])
 
 
+class ModuleMapDirective(SphinxDirective):
+    """One table row per module of the package: its path and what it owns.
+
+    What a module owns is the first line of its docstring, so the map is
+    the code's own account of itself and cannot fall behind it.
+    """
+
+    def run(self):
+        """List every module under ``sktime_rnn/``, by layer."""
+        package = Path(__file__).parents[2] / "sktime_rnn"
+        rows = []
+        for path in sorted(package.rglob("*.py")):
+            tree = ast.parse(path.read_text())
+            summary = (ast.get_docstring(tree) or "").strip().splitlines()
+            if not summary:
+                logger.warning("module %s has no docstring", path)
+                continue
+            name = path.relative_to(package.parent).as_posix()
+            rows += [f"   * - ``{name}``", f"     - {summary[0]}"]
+        lines = [".. list-table::", "   :header-rows: 1", "   :widths: 30 70", ""]
+        lines += ["   * - module", "     - what it owns", *rows]
+        return _parse(self, lines)
+
+
 def _rst_text(text: str) -> str:
     """Help text as reST: argparse's %% unescaped, markup characters escaped."""
     return re.sub(r"([*|`\\])", r"\\\1", text.replace("%%", "%"))
@@ -158,5 +184,6 @@ def setup(app):
     app.add_directive("sktime-rnn-examples", ExamplesDirective)
     app.add_directive("sktime-rnn-command-flags", CommandFlagsDirective)
     app.add_directive("sktime-rnn-exit-codes", ExitCodesDirective)
+    app.add_directive("sktime-rnn-module-map", ModuleMapDirective)
     app.connect("missing-reference", _warn_unknown_hyperparameter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

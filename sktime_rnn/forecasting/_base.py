@@ -38,16 +38,31 @@ from sktime_rnn.forecasting._preparation import layout_of, split_data
 from sktime_rnn.training.runtime import draw_seed, make_generator
 
 
-def _reading_only_needed_X(method):
+def _reading_only_needed_X(method, probabilistic=False):
     """Wrap a public predict method so that it passes on only the rows of X it reads.
 
     sktime refuses NaN anywhere in ``X``; the network reads ``X`` at the
     forecast times only, so only those rows go on to sktime's checks (rows it
-    does not read may be missing or NaN).
+    does not read may be missing or NaN). A probabilistic method of a point
+    forecaster is refused naming the two ways to get intervals.
     """
+    what = {
+        "predict_interval": "prediction intervals",
+        "predict_quantiles": "quantile predictions",
+        "predict_var": "variance predictions",
+        "predict_proba": "probabilistic predictions",
+    }.get(method.__name__)
 
     @functools.wraps(method)
     def wrapper(self, fh=None, X=None, *args, **kwargs):
+        if probabilistic and not self.get_tag("capability:pred_int"):
+            raise NotImplementedError(
+                f"{type(self).__name__} with loss={self.loss!r} forecasts points "
+                f"only, so it makes no {what}. Either train a distribution "
+                "(loss='normal' or loss='quantile'), or calibrate the point "
+                "forecast's errors on held-out windows "
+                "(interval_calibration='conformal' with validation_size set)"
+            )
         return method(self, fh, self._needed_X(fh, X), *args, **kwargs)
 
     return wrapper
@@ -69,7 +84,9 @@ class BaseRecurrentForecaster(BaseForecaster):
         "capability:exogenous": True,
         "requires-fh-in-fit": True,
         "capability:insample": False,
-        "capability:pred_int": False,
+        # the class can forecast intervals; an instance can with a probabilistic
+        # loss or a calibration (see __dynamic_tags__)
+        "capability:pred_int": True,
         "capability:pred_int:insample": False,
         "capability:missing_values": False,
         "capability:update": True,
@@ -185,7 +202,8 @@ class BaseRecurrentForecaster(BaseForecaster):
         self.set_tags(
             **{
                 "requires-fh-in-fit": self.strategy != "recursive",
-                "capability:pred_int": self.loss in PROBABILISTIC_LOSSES,
+                "capability:pred_int": self.loss in PROBABILISTIC_LOSSES
+                or self.interval_calibration is not None,
                 # recursive and seq2seq read X at every step up to the largest
                 "capability:non_contiguous_X": self.strategy == "direct",
             }
@@ -218,10 +236,10 @@ class BaseRecurrentForecaster(BaseForecaster):
     update.__doc__ = BaseForecaster.update.__doc__
     pretrain.__doc__ = BaseForecaster.pretrain.__doc__
     predict = _reading_only_needed_X(BaseForecaster.predict)
-    predict_interval = _reading_only_needed_X(BaseForecaster.predict_interval)
-    predict_quantiles = _reading_only_needed_X(BaseForecaster.predict_quantiles)
-    predict_var = _reading_only_needed_X(BaseForecaster.predict_var)
-    predict_proba = _reading_only_needed_X(BaseForecaster.predict_proba)
+    predict_interval = _reading_only_needed_X(BaseForecaster.predict_interval, True)
+    predict_quantiles = _reading_only_needed_X(BaseForecaster.predict_quantiles, True)
+    predict_var = _reading_only_needed_X(BaseForecaster.predict_var, True)
+    predict_proba = _reading_only_needed_X(BaseForecaster.predict_proba, True)
 
     @property
     def network_(self):

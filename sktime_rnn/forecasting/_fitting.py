@@ -30,6 +30,7 @@ import torch
 
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting._build import build_network, build_trainer, members_of
+from sktime_rnn.forecasting._calibration import calibrate
 from sktime_rnn.forecasting._params import AUTO_WINDOW_FLOOR, check_truncation
 from sktime_rnn.forecasting._preparation import (
     SeriesData,
@@ -191,6 +192,18 @@ def _train(
     return network, optimizers, histories
 
 
+def _calibration(config, network, series, window: int, train_steps, n_targets: int):
+    """With ``interval_calibration``, the trained network's validation errors."""
+    if config.interval_calibration is None:
+        return None
+    parts = [torch.as_tensor(s, device=config.torch_device) for s in series]
+    _, validation = SlidingWindows.split(
+        parts, window, train_steps, n_targets, config.validation_size
+    )
+    with thread_count(config.num_threads):
+        return calibrate(network, validation)
+
+
 def checkpoint_for(directory, digest: str, series, train_steps) -> Checkpoint | None:
     """The checkpoint of a fit: named by its hyper-parameters and its data."""
     if directory is None:
@@ -302,6 +315,9 @@ def fit_new(
     context, context_index, stream = _context(
         config, network, window, train_steps, series, indices
     )
+    calibration = _calibration(
+        config, network, series, window, train_steps, layout.n_targets
+    )
     return FittedState(
         config=config,
         layout=layout,
@@ -317,6 +333,7 @@ def fit_new(
         histories=histories,
         stream=stream,
         optimizers=optimizers,
+        calibration=calibration,
     )
 
 
@@ -380,8 +397,12 @@ def fit_from_pretrained(
             callbacks,
         )
     indices = [frame.index for frame in data.y.frames]
+    window, train_steps = pretrained.window, pretrained.train_steps
     context, context_index, stream = _context(
-        config, network, pretrained.window, pretrained.train_steps, series, indices
+        config, network, window, train_steps, series, indices
+    )
+    calibration = _calibration(
+        config, network, series, window, train_steps, layout.n_targets
     )
     return FittedState(
         config=config,
@@ -398,6 +419,7 @@ def fit_from_pretrained(
         histories=histories,
         stream=stream,
         optimizers=optimizers,
+        calibration=calibration,
     )
 
 

@@ -92,13 +92,58 @@ _PARAMETERS = """\
     optimizer : {{"adam", "adamw", "sgd"}}, default="adam"
         Optimiser.
     lr : float, default=0.01
-        Learning rate.
+        Learning rate (the peak rate of ``lr_schedule="onecycle"``).
+    weight_decay : float, default=0.0
+        L2 penalty on the weights ("adam", "sgd") or decoupled weight decay
+        ("adamw"): pulls every weight towards 0 at every step, a prior that
+        the forecast depends smoothly on its inputs.
+    lr_schedule : {{None, "cosine", "plateau", "onecycle"}}, default=None
+        Learning-rate schedule of ``torch.optim.lr_scheduler`` over ``fit``:
+        cosine annealing from ``lr`` to 0 over ``max_epochs``; halving after
+        ``patience // 2`` epochs without improvement of the validation (else
+        training) loss; or the one-cycle policy (warm up to ``lr``, anneal
+        far below it), stepped every batch. ``update`` fine-tunes at the
+        rate the schedule ended with.
     max_epochs : int, default=100
         Passes over all training windows in ``fit``.
     batch_size : int, default=128
         Windows per optimiser step. With ``lr=0.01`` the default beats
         ``batch_size=32, lr=0.005`` on the accuracy suite for every cell and
         fits 2-3x faster (``benchmarks/accuracy/EXPERIMENTS.md``).
+    validation_size : int, float or None, default=None
+        Hold out the latest windows of every series for validation: the last
+        this many (an int) or this share of them (a float in (0, 1), at least
+        one). The split is temporal, as a forecast is: validation windows are
+        the latest, their targets are never trained on, and no training window
+        reaches past the first validation target. A shuffled split would let
+        the network be scored on windows that lie between windows it trained
+        on, whose values it has in effect seen, and would overstate its
+        accuracy. The validation loss per epoch is recorded in ``history_``;
+        it drives ``early_stopping``, ``lr_schedule="plateau"`` and
+        ``interval_calibration``. The fit still forecasts from the latest
+        values, the validation period included. None: train on every window.
+    early_stopping : bool, default=False
+        Stop when the validation loss has not improved by more than
+        ``min_delta`` for ``patience`` epochs, and keep the weights of the
+        best epoch (needs ``validation_size``). On a small series a network
+        first learns the signal and then its noise: the training loss keeps
+        falling while the validation loss turns up. Stopping at the turn
+        trades a little bias (an epoch count chosen before the fit is done)
+        for much less variance, the network's most effective regulariser on
+        short data.
+    patience : int, default=10
+        Epochs without improvement that ``early_stopping`` tolerates (and
+        twice what ``lr_schedule="plateau"`` does).
+    min_delta : float, default=0.0
+        Smallest decrease of the validation loss that counts as improvement.
+    interval_calibration : {{None, "conformal"}}, default=None
+        "conformal": calibrate the prediction intervals on the validation
+        windows (needs ``validation_size``), per horizon step, by split
+        conformal prediction, so that they cover the nominal share of the
+        validation errors: for point losses (which then have intervals at all)
+        from the absolute errors, for "normal" from the errors in standard
+        deviations, for "quantile" by conformalised quantile regression. The
+        direct and seq2seq strategies only.
     n_models : int, default=1
         Seed ensemble: this many networks, initialised and trained one after
         the other from the same ``random_state`` stream, whose forecasts are
@@ -131,8 +176,10 @@ _PARAMETERS = """\
         forecaster fitted with the weights of the last completed epoch, with a
         warning, or, if no epoch had completed, unfitted.
     random_state : int, RandomState instance or None, default=None
-        Seed of weight initialisation, shuffling and dropout. The same seed
-        gives identical forecasts on the CPU.
+        Seed of weight initialisation, shuffling and dropout. Every fit draws
+        from its own generator, so the same seed gives identical forecasts on
+        the CPU, also for fits running at once in threads of one process, and
+        a fit never reads or changes torch's global random state.
     device : str, default="cpu"
         "cpu", "cuda", "cuda:N" or "auto" (CUDA if available). On a GPU the
         data stay on the device for the whole fit. Small series train faster
@@ -143,15 +190,32 @@ _PARAMETERS = """\
         Torch intra-op threads during fit and predict; None leaves torch's
         setting. Small networks on short series are fastest with 1 (a second
         thread costs more in synchronisation than it gives).
-    verbose : bool, default=False
-        Show a progress bar over epochs.
+    verbose : {{0, 1, 2}} or bool, default=0
+        0 (False): silent. 1 (True): a progress bar over epochs that stays
+        after the fit, showing the training and validation loss. 2: one line
+        per epoch through ``logging`` (logger "sktime_rnn", level INFO).
+    callbacks : list of callable or None, default=None
+        Called as ``callback(forecaster, info)`` after every epoch of ``fit``
+        and ``pretrain``, with ``info`` a dict of ``epoch``, ``train_loss``,
+        ``val_loss``, ``lr``, ``best_epoch`` and ``member`` (of an ensemble); a
+        callback that returns True stops the fit (``history_.stop_reason`` is
+        then "callback"). For logging to TensorBoard, MLflow or a dashboard.
+        Not saved by ``sktime_rnn.save``.
 
     Attributes
     ----------
+    fitted_state_ : sktime_rnn.forecasting._state.FittedState
+        Everything the forecaster predicts and updates from, as one object:
+        the network, the scaling, the context windows, the histories. ``fit``,
+        ``update`` and ``pretrain`` replace it whole, so a call that fails
+        leaves the forecaster as it was.
     network_ : torch.nn.Module
         The trained network.
     history_ : sktime_rnn.training.TrainingHistory
-        Loss per epoch, gradient norm and clipping per step, gradient-flow profile.
+        What the fit recorded: training and validation loss and learning rate
+        per epoch (``history_.to_frame()``), the epoch whose weights were kept,
+        why training stopped, gradient norm and clipping per step, and the
+        gradient-flow profile. ``sktime_rnn.plotting.plot_training`` draws it.
 
     Notes
     -----
@@ -264,6 +328,27 @@ _TEST_PARAMS = [
         "batch_size": 4,
         "update_epochs": 1,
         "random_state": 3,
+    },
+    {
+        "window_length": 3,
+        "hidden_size": 3,
+        "validation_size": 1,
+        "early_stopping": True,
+        "patience": 1,
+        "lr_schedule": "cosine",
+        "optimizer": "adamw",
+        "weight_decay": 0.01,
+        "max_epochs": 3,
+        "random_state": 7,
+    },
+    {
+        "window_length": 3,
+        "hidden_size": 3,
+        "validation_size": 0.3,
+        "interval_calibration": "conformal",
+        "lr_schedule": "onecycle",
+        "max_epochs": 2,
+        "random_state": 8,
     },
 ]
 

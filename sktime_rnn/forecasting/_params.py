@@ -27,7 +27,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from sktime_rnn.exceptions import InvalidParameterError
-from sktime_rnn.networks.cells import get_cell
+from sktime_rnn.networks.cells import available_cells, get_cell
 from sktime_rnn.networks.init import INIT_SCHEMES
 from sktime_rnn.networks.likelihoods import LOSSES
 from sktime_rnn.networks.model import WINDOW_NORMS
@@ -288,9 +288,18 @@ def resolve_cell(params, allowed: tuple | None, owner: str) -> str:
             f"RecurrentForecaster for any registered cell), got {cell!r}"
         )
     try:
-        get_cell(cell)
+        spec = get_cell(cell)
     except ValueError as error:  # names the registered cells
         raise InvalidParameterError(str(error)) from None
+    if spec.forget_gate is None and params.forget_bias not in (None, 1.0):
+        with_gate = [
+            name for name in available_cells() if get_cell(name).forget_gate is not None
+        ]
+        raise InvalidParameterError(
+            f"forget_bias applies to cells with a forget gate ({with_gate}); cell "
+            f"{cell!r} has none, so forget_bias={params.forget_bias} would change "
+            "nothing: leave it at its default"
+        )
     return cell
 
 
@@ -350,6 +359,12 @@ def _check_combinations(params) -> list[str]:
         problems.append(
             "interval_calibration='conformal' needs validation_size (the windows "
             "whose errors calibrate the intervals), got validation_size=None"
+        )
+    if params.interval_calibration is not None and params.strategy == "recursive":
+        problems.append(
+            "interval_calibration='conformal' calibrates every step of the fitted "
+            "fh, which the recursive strategy does not train on: use "
+            "strategy='direct' or 'seq2seq'"
         )
     if params.stateful and params.validation_size is not None:
         problems.append(

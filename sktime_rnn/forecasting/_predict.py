@@ -11,9 +11,10 @@ __all__ = ["distribution", "point_forecast", "quantile_forecast", "variance_fore
 
 import numpy as np
 import pandas as pd
+import torch
 
 from sktime_rnn.forecasting._forecast import forecast_params, sample_paths
-from sktime_rnn.forecasting._horizon import absolute_indices
+from sktime_rnn.forecasting._horizon import absolute_indices, network_horizon
 from sktime_rnn.forecasting._outputs import (
     empirical_distribution,
     normal_distribution,
@@ -44,8 +45,15 @@ def point_forecast(state: FittedState, steps, X) -> pd.DataFrame:
 
 
 def quantile_forecast(state: FittedState, steps, X, alpha) -> pd.DataFrame:
-    """Quantiles at ``alpha``, in sktime's (variable, alpha) columns."""
-    if _samples_paths(state):
+    """Quantiles at ``alpha``, in sktime's (variable, alpha) columns.
+
+    Calibrated (``interval_calibration``), the quantile at ``alpha`` is the
+    lower bound of the central interval of coverage ``1 - 2 alpha`` (or the
+    upper one of ``2 alpha - 1``), the point forecast at 0.5.
+    """
+    if state.calibration is not None:
+        values = _calibrated_quantiles(state, steps, X, alpha)
+    elif _samples_paths(state):
         samples = sample_paths(state, steps, X)  # (n, B, S, C)
         values = np.moveaxis(np.quantile(samples, alpha, axis=0), 0, -1)
     else:
@@ -61,9 +69,49 @@ def quantile_forecast(state: FittedState, steps, X, alpha) -> pd.DataFrame:
     return state.layout.join(frames)
 
 
+def _calibrated_quantiles(state: FittedState, steps, X, alpha) -> np.ndarray:
+    """(B, S, C, A) calibrated quantiles, see :func:`quantile_forecast`."""
+    params = forecast_params(state, steps, X)
+    likelihood = state.network.likelihood
+    positions = np.searchsorted(network_horizon(state, steps), steps)
+    columns = []
+    for level in alpha:
+        if level == 0.5:
+            columns.append(likelihood.point(params))
+            continue
+        low, high = state.calibration.bounds(
+            likelihood, params, abs(1 - 2 * level), positions
+        )
+        columns.append(low if level < 0.5 else high)
+    values = torch.stack(columns, dim=2).numpy()  # (B, S, A, C)
+    return np.moveaxis(state.scaling.y.inverse(values), 2, -1)  # (B, S, C, A)
+
+
+def _residual_draws(state: FittedState, steps, X) -> np.ndarray:
+    """(n, B, S, C) point forecasts plus every validation error of their step.
+
+    The predictive distribution of a point forecast calibrated on validation
+    windows: its errors there, added to the new forecast.
+    """
+    params = forecast_params(state, steps, X)
+    point = state.network.likelihood.point(params).numpy()  # (B, S, C)
+    positions = np.searchsorted(network_horizon(state, steps), steps)
+    calibration = state.calibration
+    errors = calibration.targets - calibration.params[..., 0]  # (n, S_all, C)
+    draws = point[None] + errors[:, None, positions]  # (n, B, S, C)
+    return state.scaling.y.inverse(draws.swapaxes(0, 1)).swapaxes(0, 1)
+
+
+def _point_calibrated(state: FittedState) -> bool:
+    """Whether intervals come from a point forecast and its validation errors."""
+    return state.calibration is not None and not state.network.likelihood.probabilistic
+
+
 def variance_forecast(state: FittedState, steps, X) -> pd.DataFrame:
     """Marginal variances of the forecast."""
-    if _samples_paths(state):
+    if _point_calibrated(state):
+        variance = _residual_draws(state, steps, X).var(axis=0)
+    elif _samples_paths(state):
         variance = sample_paths(state, steps, X).var(axis=0)
     else:
         params = forecast_params(state, steps, X)
@@ -75,14 +123,17 @@ def variance_forecast(state: FittedState, steps, X) -> pd.DataFrame:
 def distribution(state: FittedState, steps, X):
     """An skpro ``Normal`` for ``loss="normal"``, else an ``Empirical``.
 
-    The recursive strategy's distribution is that of its sample paths; the
-    quantile loss's is its piecewise-linear quantile function at
-    ``n_samples`` evenly spaced probabilities.
+    A calibrated point forecast's distribution is that of the forecast plus
+    its validation errors. The recursive strategy's distribution is that of
+    its sample paths; the quantile loss's is its piecewise-linear quantile
+    function at ``n_samples`` evenly spaced probabilities.
     """
     columns = state.layout.y_columns
     n_series = len(state.context)
     index = _frames(state, np.zeros((n_series, len(steps), 1)), steps, [0]).index
-    if _samples_paths(state):
+    if _point_calibrated(state):
+        samples = _residual_draws(state, steps, X)
+    elif _samples_paths(state):
         samples = sample_paths(state, steps, X)
     else:
         params = forecast_params(state, steps, X)

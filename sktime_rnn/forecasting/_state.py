@@ -22,6 +22,7 @@ from torch import Tensor, nn
 
 from sktime_rnn.exceptions import PersistenceError
 from sktime_rnn.forecasting._build import build_network, members_of
+from sktime_rnn.forecasting._calibration import Calibration
 from sktime_rnn.forecasting._preparation import SeriesLayout
 from sktime_rnn.forecasting._scaling import PanelScaling, SeriesScaling
 from sktime_rnn.forecasting._time_index import (
@@ -112,6 +113,9 @@ class FittedState:
         One per ensemble member.
     stream : StreamState or None
         Stateful forecasters' state after the last observation.
+    calibration : Calibration or None
+        Validation forecasts and truths that calibrate the intervals
+        (``interval_calibration="conformal"``).
     optimizers : list or None
         The optimisers, continued by ``update``; not saved.
     """
@@ -129,6 +133,7 @@ class FittedState:
     context_index: list[pd.Index]
     histories: list[TrainingHistory]
     stream: StreamState | None = None
+    calibration: Calibration | None = field(default=None, repr=False)
     optimizers: list | None = field(default=None, repr=False)
 
     @property
@@ -199,6 +204,9 @@ class FittedState:
                 )
             if history.gradient_flow is not None:
                 arrays[f"history.{member}.gradient_flow"] = history.gradient_flow
+        if self.calibration is not None:
+            arrays["calibration.params"] = self.calibration.params
+            arrays["calibration.targets"] = self.calibration.targets
         if self.stream is not None:
             arrays["stream.features"] = self.stream.features.cpu().numpy()
             for depth, state in enumerate(self.stream.hidden):
@@ -315,6 +323,18 @@ class FittedState:
             (stream is None) == (not config.stateful),
             "a stateful forecaster's file must hold its stream state, and only it",
         )
+        calibration = None
+        if config.interval_calibration is not None:
+            n_params = members_of(network)[0].likelihood.n_params
+            n_horizon = members_of(network)[0].n_steps
+            params = reader.array(
+                "calibration.params", (None, n_horizon, n_targets, n_params)
+            )
+            targets = reader.array(
+                "calibration.targets", (len(params), n_horizon, n_targets)
+            )
+            reader.require(len(params) >= 1, "the calibration holds no forecasts")
+            calibration = Calibration(params, targets)
         return cls(
             config=config,
             layout=layout,
@@ -329,6 +349,7 @@ class FittedState:
             context_index=context_index,
             histories=histories,
             stream=stream,
+            calibration=calibration,
         )
 
 

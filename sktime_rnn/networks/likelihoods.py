@@ -45,6 +45,8 @@ class PointLikelihood(nn.Module):
 
     probabilistic = False
     n_params = 1
+    # a loss of 0 is a perfect fit: losses can be compared by their ratio
+    loss_is_non_negative = True
 
     def __init__(self, loss: str = "mse"):
         super().__init__()
@@ -88,6 +90,7 @@ class NormalLikelihood(PointLikelihood):
 
     probabilistic = True
     n_params = 2
+    loss_is_non_negative = False  # a negative log-likelihood
 
     def __init__(self):
         nn.Module.__init__(self)

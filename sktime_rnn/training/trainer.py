@@ -472,7 +472,7 @@ class Trainer:
         if stopping is not None and stop != "non-finite loss":
             history.best_epoch = stopping.restore(network) or history.best_epoch
         network.eval()
-        self._warn_if_diverging(history, first_loss_count)
+        self._warn_if_diverging(network, windows, history, first_loss_count)
         if stop != "interrupted":
             try:
                 self._diagnose_gradients(network, windows, history)
@@ -662,19 +662,42 @@ class Trainer:
             raise TrainingDivergedError(message)
         warn(message + " Training stopped.", GradientWarning)
 
-    def _warn_if_diverging(self, history: TrainingHistory, first: int) -> None:
-        """Warn when this call's training loss ended far above its best."""
+    @torch.inference_mode()
+    def reference_loss(self, network, windows: SlidingWindows) -> float:
+        """The loss of a network whose head outputs zeros, on the first windows.
+
+        With window normalisation that forecasts each window's mean (or its
+        location), without it the series' mean: what any trained network
+        should beat.
+        """
+        index = torch.arange(
+            min(len(windows), _EVAL_BATCH), device=windows.series.device
+        )
+        past, _, target = windows.batch(index)
+        _, loc, scale = network.normalize(past)
+        likelihood = network.likelihood
+        raw = target.new_zeros(*target.shape, likelihood.n_params)  # (N, S, C, P)
+        params = likelihood.rescale(likelihood.constrain(raw), loc, scale)
+        return float(likelihood.loss(params, target))
+
+    def _warn_if_diverging(self, network, windows, history, first: int) -> None:
+        """Warn when this call's training loss ended far above its best.
+
+        Or far above :meth:`reference_loss`, that of a head outputting zeros.
+        """
         losses = history.epoch_losses[first:]
-        if len(losses) < 2:
+        if not losses or not network.likelihood.loss_is_non_negative:
             return
         best = min(losses)
         kept_position = (history.best_epoch or len(history.epoch_losses)) - 1 - first
         kept = losses[kept_position] if kept_position >= 0 else losses[-1]
-        if kept > _DIVERGENCE_FACTOR * max(best, 1e-12):
+        reference = self.reference_loss(network, windows)
+        if kept > _DIVERGENCE_FACTOR * max(min(best, reference), 1e-12):
             warn(
-                f"the training loss rose from {best:.3g} to {kept:.3g}: the optimiser "
-                f"diverged and the forecasts are unreliable. Lower lr (now "
-                f"{self.lr}) or set clip_grad_norm (now {self.clip_grad_norm}).",
+                f"the training loss ended at {kept:.3g} (lowest {best:.3g}; a network "
+                f"forecasting each window's mean scores {reference:.3g}): the "
+                f"optimiser diverged and the forecasts are unreliable. Lower lr "
+                f"(now {self.lr}) or set clip_grad_norm (now {self.clip_grad_norm}).",
                 GradientWarning,
             )
 

@@ -1,0 +1,91 @@
+"""What a fitted forecaster can be asked: horizons, intervals, parameters that act."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sktime.forecasting.compose import TransformedTargetForecaster
+from sktime.transformations.series.exponent import ExponentTransformer
+
+import sktime_rnn
+from sktime_rnn import GRUForecaster, LSTMForecaster, RecurrentForecaster
+from sktime_rnn.exceptions import InvalidParameterError, PersistenceError
+
+TINY = {"window_length": 4, "hidden_size": 3, "max_epochs": 2, "random_state": 0}
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _y(n=40):
+    index = pd.period_range("2000-01", periods=n, freq="M")
+    return pd.Series(np.sin(np.arange(n) / 3) + 5, index=index)
+
+
+@pytest.mark.parametrize("strategy", ["direct", "seq2seq"])
+def test_any_subset_of_the_fitted_steps_can_be_forecast(strategy):
+    forecaster = LSTMForecaster(**TINY, strategy=strategy).fit(_y(), fh=[1, 2, 3])
+    full = forecaster.predict()
+    for subset in ([2], [1, 3], [3, 2]):
+        part = forecaster.predict(fh=subset)
+        expected = full.iloc[sorted(step - 1 for step in subset)]
+        pd.testing.assert_series_equal(part, expected)
+    assert list(forecaster.fh) == [1, 2, 3]  # fit's horizon is kept
+
+
+def test_steps_outside_the_fitted_horizon_are_refused_saying_what_is_possible():
+    forecaster = LSTMForecaster(**TINY).fit(_y(), fh=[1, 2, 3])
+    with pytest.raises(ValueError, match=r"steps \[5\] .* steps \[1, 2, 3\]"):
+        forecaster.predict(fh=[1, 5])
+
+
+def test_in_sample_steps_are_refused_as_such():
+    forecaster = LSTMForecaster(**TINY).fit(_y(), fh=[1, 2])
+    with pytest.raises(ValueError, match="no in-sample forecasts"):
+        forecaster.predict(fh=[-1, 1])
+
+
+@pytest.mark.parametrize(
+    "cls, params",
+    [
+        (GRUForecaster, {"forget_bias": 3.0}),
+        (LSTMForecaster, {"cell": "lstm_no_forget", "forget_bias": 0.0}),
+        (RecurrentForecaster, {"cell": "rnn_tanh", "forget_bias": 2.0}),
+    ],
+)
+def test_forget_bias_on_a_cell_without_forget_gate_is_refused(cls, params):
+    with pytest.raises(InvalidParameterError, match="forget_bias applies to cells"):
+        cls(**{**TINY, **params}).fit(_y(), fh=[1])
+
+
+def test_forget_bias_changes_the_lstm():
+    forecasts = {
+        bias: LSTMForecaster(**TINY, forget_bias=bias).fit(_y(), fh=[1]).predict()
+        for bias in (0.0, 3.0)
+    }
+    assert not forecasts[0.0].equals(forecasts[3.0])
+
+
+def test_every_forecaster_is_found_by_the_interval_capability_tag():
+    found = sktime_rnn.all_estimators(
+        filter_tags={"capability:pred_int": True}, return_names=True
+    )
+    names = {name for name, _ in found}
+    assert {"LSTMForecaster", "GRUForecaster", "RNNForecaster"} <= names
+    assert LSTMForecaster(loss="normal").get_tag("capability:pred_int")
+    assert not LSTMForecaster(loss="mse").get_tag("capability:pred_int")
+    calibrated = LSTMForecaster(validation_size=4, interval_calibration="conformal")
+    assert calibrated.get_tag("capability:pred_int")
+
+
+def test_saving_a_pipeline_is_refused_with_what_to_do(tmp_path):
+    pipeline = TransformedTargetForecaster(
+        [("log", ExponentTransformer(power=0.5)), ("lstm", LSTMForecaster(**TINY))]
+    ).fit(_y(), fh=[1])
+    with pytest.raises(PersistenceError, match="TransformedTargetForecaster.*save()"):
+        sktime_rnn.save(pipeline, tmp_path / "pipeline.safetensors")
