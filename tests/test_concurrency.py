@@ -54,11 +54,22 @@ def test_fits_in_two_threads_give_the_bits_of_sequential_fits(num_threads):
 
 
 def test_fits_asking_for_different_thread_counts_do_not_mix_them():
-    jobs = [(LSTMForecaster, 0, 1), (LSTMForecaster, 0, 2)]
+    jobs = [(LSTMForecaster, 0, 1), (LSTMForecaster, 0, 2), (GRUForecaster, 1, 1)]
+    threads = torch.get_num_threads()
     sequential = [_forecast(*job) for job in jobs]
-    together = _in_threads(jobs)
-    for a, b in zip(together, sequential, strict=True):
-        assert np.array_equal(a, b)
+    for _ in range(2):
+        together = _in_threads(jobs)
+        for a, b in zip(together, sequential, strict=True):
+            assert np.array_equal(a, b)
+        assert torch.get_num_threads() == threads
+
+
+def test_fits_in_threads_leave_the_callers_random_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    _in_threads([(LSTMForecaster, 0, None), (GRUForecaster, 1, 1)] * 2)
+    assert torch.equal(torch.rand(3), expected)
 
 
 def test_a_fit_leaves_the_callers_random_state_and_thread_count_alone():

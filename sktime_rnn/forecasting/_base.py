@@ -10,18 +10,13 @@ from __future__ import annotations
 
 __all__ = ["BaseRecurrentForecaster"]
 
-import functools
 
 import numpy as np
-import pandas as pd
-from sktime.datatypes import convert_to, get_cutoff
+from sktime.datatypes import get_cutoff
 from sktime.forecasting.base import BaseForecaster
-from sktime.utils.validation.forecasting import check_fh
 
-from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting import _files, _fitting
-from sktime_rnn.forecasting._checks import check_numeric, refuse_missing
-from sktime_rnn.forecasting._horizon import checked_steps, needed_exog_rows, with_freq
+from sktime_rnn.forecasting._horizon import checked_steps, with_freq
 from sktime_rnn.forecasting._params import (
     DEFAULT_QUANTILES,
     PROBABILISTIC_LOSSES,
@@ -35,40 +30,10 @@ from sktime_rnn.forecasting._predict import (
     variance_forecast,
 )
 from sktime_rnn.forecasting._preparation import layout_of, split_data
-from sktime_rnn.training.runtime import draw_seed, make_generator
+from sktime_rnn.forecasting._sktime_api import SktimeApiAdaptations
 
 
-def _reading_only_needed_X(method, probabilistic=False):
-    """Wrap a public predict method so that it passes on only the rows of X it reads.
-
-    sktime refuses NaN anywhere in ``X``; the network reads ``X`` at the
-    forecast times only, so only those rows go on to sktime's checks (rows it
-    does not read may be missing or NaN). A probabilistic method of a point
-    forecaster is refused naming the two ways to get intervals.
-    """
-    what = {
-        "predict_interval": "prediction intervals",
-        "predict_quantiles": "quantile predictions",
-        "predict_var": "variance predictions",
-        "predict_proba": "probabilistic predictions",
-    }.get(method.__name__)
-
-    @functools.wraps(method)
-    def wrapper(self, fh=None, X=None, *args, **kwargs):
-        if probabilistic and not self.get_tag("capability:pred_int"):
-            raise NotImplementedError(
-                f"{type(self).__name__} with loss={self.loss!r} forecasts points "
-                f"only, so it makes no {what}. Either train a distribution "
-                "(loss='normal' or loss='quantile'), or calibrate the point "
-                "forecast's errors on held-out windows "
-                "(interval_calibration='conformal' with validation_size set)"
-            )
-        return method(self, fh, self._needed_X(fh, X), *args, **kwargs)
-
-    return wrapper
-
-
-class BaseRecurrentForecaster(BaseForecaster):
+class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
     """Base class of the forecasters; subclasses choose the cell and docstring.
 
     See :class:`~sktime_rnn.forecasting.LSTMForecaster` for the parameters.
@@ -209,38 +174,6 @@ class BaseRecurrentForecaster(BaseForecaster):
             }
         )
 
-    # ------------------------------------------------------------ public API
-    # fit, update and pretrain check the input first: sktime's own check only
-    # says that data "contained missing data"; these say how much and where
-    def fit(self, y, X=None, fh=None):
-        _refuse_bad_input(y, X)
-        return super().fit(y, X=X, fh=fh)
-
-    def update(self, y, X=None, update_params=True):
-        _refuse_bad_input(y, X)
-        # sktime moves the cutoff before _update runs: a failing update (bad
-        # data, divergence, Ctrl-C) must leave the forecaster as it was
-        before = self.__dict__.copy()
-        try:
-            return super().update(y, X=X, update_params=update_params)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            raise
-
-    def pretrain(self, y, X=None, fh=None):
-        _refuse_bad_input(y, X)
-        return super().pretrain(y, X=X, fh=fh)
-
-    fit.__doc__ = BaseForecaster.fit.__doc__
-    update.__doc__ = BaseForecaster.update.__doc__
-    pretrain.__doc__ = BaseForecaster.pretrain.__doc__
-    predict = _reading_only_needed_X(BaseForecaster.predict)
-    predict_interval = _reading_only_needed_X(BaseForecaster.predict_interval, True)
-    predict_quantiles = _reading_only_needed_X(BaseForecaster.predict_quantiles, True)
-    predict_var = _reading_only_needed_X(BaseForecaster.predict_var, True)
-    predict_proba = _reading_only_needed_X(BaseForecaster.predict_proba, True)
-
     @property
     def network_(self):
         """The trained network (``torch.nn.Module``)."""
@@ -269,17 +202,12 @@ class BaseRecurrentForecaster(BaseForecaster):
         fh = with_freq(fh, layout.freq)
         pretrained = getattr(self, "pretrained_state_", None)
         if pretrained is None:
-            self.fitted_state_ = self._train_new(config, data, layout, fh, self.cutoff)
+            self.fitted_state_ = self._fit_new(config, data, layout, fh, self.cutoff)
             return self
         _fitting.check_fits_pretraining(layout, fh, self.cutoff, pretrained, config)
         _fitting.check_lengths(data, pretrained.window, pretrained.train_steps)
         self.fitted_state_ = _fitting.fit_from_pretrained(
-            config,
-            data,
-            layout,
-            pretrained,
-            _generator(config),
-            self._callbacks(config),
+            config, data, layout, pretrained, self._callbacks(config)
         )
         return self
 
@@ -294,9 +222,7 @@ class BaseRecurrentForecaster(BaseForecaster):
         cutoff = get_cutoff(y, return_index=True)
         data = split_data(y, X, None)
         layout = self._layout(data, cutoff)
-        state = self._train_new(
-            config, data, layout, with_freq(fh, layout.freq), cutoff
-        )
+        state = self._fit_new(config, data, layout, with_freq(fh, layout.freq), cutoff)
         self.pretrained_state_ = _fitting.pretrained_from(state)
         return self
 
@@ -309,30 +235,23 @@ class BaseRecurrentForecaster(BaseForecaster):
         _fitting.check_pretrained_horizon(fh, cutoff, pretrained, config)
         _fitting.check_lengths(data, pretrained.window, pretrained.train_steps)
         self.pretrained_state_ = _fitting.continue_pretraining(
-            config, pretrained, data, _generator(config), self._callbacks(config)
+            config, pretrained, data, self._callbacks(config)
         )
         return self
 
-    def _train_new(self, config, data, layout, fh, cutoff):
+    def _fit_new(self, config, data, layout, fh, cutoff):
         owner = type(self).__name__
         cell = resolve_cell(config, self._cells, owner)
-        train_steps = _fitting.training_steps(config, fh, cutoff)
-        window = _fitting.resolve_window(config, data, train_steps, owner)
-        _fitting.check_lengths(data, window, train_steps)
-        checkpointing = None
-        if config.checkpoint_dir is not None:
-            digest = _fitting.params_digest(self.get_params(), owner)
-            checkpointing = (config.checkpoint_dir, digest)
         return _fitting.fit_new(
             config,
             data,
             layout,
             cell,
-            train_steps,
-            window,
-            _generator(config),
+            fh,
+            cutoff,
+            owner,
+            self.get_params(),
             self._callbacks(config),
-            checkpointing,
         )
 
     def _layout(self, data, cutoff):
@@ -355,21 +274,8 @@ class BaseRecurrentForecaster(BaseForecaster):
         """
         state = self.fitted_state_
         data = split_data(y, X, state.layout)
-        unknown = [key for key in data.keys if key not in state.layout.keys]
-        if unknown:
-            raise InvalidDataError(
-                f"update got series not seen in fit: {unknown[:3]}; fit (or "
-                "pretrain) on them first"
-            )
-        positions = [state.layout.keys.index(key) for key in data.keys]
-        config = state.config
         self.fitted_state_ = _fitting.updated_state(
-            state,
-            data,
-            positions,
-            update_params,
-            _generator(config),
-            self._callbacks(config),
+            state, data, update_params, self._callbacks(state.config)
         )
         return self
 
@@ -405,30 +311,6 @@ class BaseRecurrentForecaster(BaseForecaster):
     def _steps(self, fh) -> np.ndarray:
         return checked_steps(self.fitted_state_, fh, self.cutoff)
 
-    def _needed_X(self, fh, X):
-        state = getattr(self, "fitted_state_", None)
-        if state is None:
-            return X
-        try:
-            fh = self.fh if fh is None else check_fh(fh, freq=self.cutoff)
-            return needed_exog_rows(state, fh, self.cutoff, X)
-        except (TypeError, ValueError):  # sktime's checks will say what is wrong
-            return X
-
-    def _check_fh(self, fh, pred_int=False):
-        # sktime refuses any predict fh that differs from fit's when fh is
-        # needed in fit; the network forecasts every fitted step, so a subset
-        # of them is accepted here (and other steps refused by _steps, naming
-        # what is possible) without replacing the fh of fit
-        if (
-            fh is None
-            or not self.is_fitted
-            or self._fh is None
-            or not self.get_tag("requires-fh-in-fit")
-        ):
-            return super()._check_fh(fh, pred_int=pred_int)
-        return check_fh(fh=fh, freq=self._cutoff)
-
     def _callbacks(self, config) -> list:
         return [lambda info, c=c: c(self, info) for c in config.callbacks]
 
@@ -453,52 +335,3 @@ class BaseRecurrentForecaster(BaseForecaster):
                 )
             return _files.save(self, path)
         return super().save(path=path, serialization_format=serialization_format)
-
-    @classmethod
-    def from_fitted_state(cls, params: dict, state, cutoff: pd.Index, fh):
-        """A fitted forecaster with hyper-parameters ``params`` and ``state``.
-
-        What :func:`sktime_rnn.load` uses: sktime's own bookkeeping (cutoff,
-        fitting horizon, the types of ``y`` and ``X``) is rebuilt from the
-        state through sktime's input checks, without training or replaying
-        ``fit``.
-        """
-        forecaster = cls(**params)
-        y_stub, x_stub = _stubs(state)
-        forecaster._check_X_y(X=x_stub, y=y_stub)
-        forecaster._set_cutoff(cutoff)
-        forecaster._fh = None
-        if fh is not None:
-            forecaster._fh = check_fh(fh, freq=cutoff)
-        forecaster.fitted_state_ = state
-        forecaster._is_vectorized = False
-        forecaster._is_fitted = True
-        forecaster._state = "fitted"
-        return forecaster
-
-
-def _refuse_bad_input(y, X) -> None:
-    check_numeric(y, "y", allow_bool=False)
-    check_numeric(X, "X", allow_bool=True)
-    refuse_missing(y, "y")
-    refuse_missing(X, "X")
-
-
-def _generator(config):
-    """The fit's private random generator, seeded from ``random_state``."""
-    return make_generator(draw_seed(config.random_state), config.torch_device)
-
-
-def _stubs(state):
-    """Every series' last observation, in the type ``fit`` received ``y`` in.
-
-    Enough for sktime's input checks to rebuild what they record about ``y``
-    and ``X`` when a forecaster is loaded.
-    """
-    y, x = state.last_observations()
-    mtype = state.layout.output_mtype
-    if mtype == "pd.Series":
-        y = y.iloc[:, 0].rename(state.layout.y_name)
-    elif mtype not in ("pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"):
-        y = convert_to(y, to_type=mtype)
-    return y, x

@@ -43,7 +43,7 @@ from sktime_rnn.networks.encoder import concat_batch, select_batch
 from sktime_rnn.networks.model import EnsembleNetwork
 from sktime_rnn.training import SlidingWindows, TrainingHistory
 from sktime_rnn.training.checkpoint import Checkpoint
-from sktime_rnn.training.runtime import thread_count
+from sktime_rnn.training.runtime import draw_seed, make_generator, thread_count
 from sktime_rnn.training.streams import SeriesStreams
 
 
@@ -117,6 +117,11 @@ def _n_steps(config, train_steps) -> int:
 
 
 # -------------------------------------------------------------------- training
+def generator_for(config) -> torch.Generator:
+    """A fit's private random generator, seeded from ``random_state``."""
+    return make_generator(draw_seed(config.random_state), config.torch_device)
+
+
 def _train(
     config,
     network,
@@ -273,20 +278,30 @@ def fit_new(
     data: SeriesData,
     layout: SeriesLayout,
     cell: str,
-    train_steps: np.ndarray,
-    window: int,
-    generator,
+    fh,
+    cutoff,
+    owner: str,
+    params: dict,
     callbacks=(),
-    checkpoint_directory_digest: tuple | None = None,
 ) -> FittedState:
-    """Train a new network on ``data`` and return the fitted state."""
+    """Train a new network on ``data`` and return the fitted state.
+
+    ``fh`` and ``cutoff`` give the horizon steps it is trained on; ``owner``
+    (the class's name) and ``params`` (its hyper-parameters as given) name
+    the checkpoint of this fit.
+    """
+    train_steps = training_steps(config, fh, cutoff)
+    window = resolve_window(config, data, train_steps, owner)
+    check_lengths(data, window, train_steps)
     n_series = len(data.keys)
     scaling = PanelScaling.fit(*_raw_values(data))
     numbers = list(range(n_series)) if config.series_embedding_dim else None
     series = scaled_values(data, scaling, list(range(n_series)), numbers)
     checkpoint = None
-    if checkpoint_directory_digest is not None:
-        checkpoint = checkpoint_for(*checkpoint_directory_digest, series, train_steps)
+    if config.checkpoint_dir is not None:
+        digest = params_digest(params, owner)
+        checkpoint = checkpoint_for(config.checkpoint_dir, digest, series, train_steps)
+    generator = generator_for(config)
     network = build_network(
         config,
         cell,
@@ -362,7 +377,6 @@ def fit_from_pretrained(
     data: SeriesData,
     layout: SeriesLayout,
     pretrained: PretrainedState,
-    generator,
     callbacks=(),
 ) -> FittedState:
     """A state for ``data`` from a copy of the pretrained network.
@@ -382,6 +396,7 @@ def fit_from_pretrained(
     network = copy.deepcopy(pretrained.network)
     histories = copy.deepcopy(pretrained.histories)
     optimizers = None
+    generator = generator_for(config)
     if config.fine_tune_epochs > 0:
         network, optimizers, histories = _train(
             config,
@@ -452,11 +467,7 @@ def check_pretrained_horizon(fh, cutoff, pretrained, config) -> None:
 
 
 def continue_pretraining(
-    config,
-    pretrained: PretrainedState,
-    data: SeriesData,
-    generator,
-    callbacks=(),
+    config, pretrained: PretrainedState, data: SeriesData, callbacks=()
 ) -> PretrainedState:
     """Train a copy of the pretrained network on more panel data.
 
@@ -479,7 +490,7 @@ def continue_pretraining(
         pretrained.train_steps,
         pretrained.layout.n_targets,
         config.max_epochs,
-        generator,
+        generator_for(config),
         optimizers,
         copy.deepcopy(pretrained.histories),
         callbacks,
@@ -497,22 +508,26 @@ def continue_pretraining(
 
 # --------------------------------------------------------------------- update
 def updated_state(
-    state: FittedState,
-    data: SeriesData,
-    positions: list[int],
-    update_params: bool,
-    generator,
-    callbacks=(),
+    state: FittedState, data: SeriesData, update_params: bool, callbacks=()
 ) -> FittedState:
     """``state`` moved forward to the new observations in ``data``.
 
-    ``data`` holds some of the state's series (at ``positions``). Rows at
-    times a series already has replace the kept ones (rows older than its
-    context are dropped); rows after its end extend it and must follow on
-    from it. With ``update_params`` and ``update_epochs > 0``, a copy of the
-    network is fine-tuned on the windows whose targets lie in the new rows.
+    ``data`` holds some of the state's series; one the state does not know is
+    refused. Rows at times a series already has replace the kept ones (rows
+    older than its context are dropped); rows after its end extend it and
+    must follow on from it. With ``update_params`` and ``update_epochs > 0``,
+    a copy of the network is fine-tuned on the windows whose targets lie in
+    the new rows.
     """
+    unknown = [key for key in data.keys if key not in state.layout.keys]
+    if unknown:
+        raise InvalidDataError(
+            f"update got series not seen in fit: {unknown[:3]}; fit (or "
+            "pretrain) on them first"
+        )
+    positions = [state.layout.keys.index(key) for key in data.keys]
     config = state.config
+    generator = generator_for(config)
     scaled = scaled_values(data, state.scaling, positions, state.series_numbers)
     context = list(state.context)
     context_index = list(state.context_index)

@@ -1,0 +1,165 @@
+"""Where these forecasters' public sktime methods differ from sktime's, and why.
+
+sktime's template asks estimators to implement only the private ``_fit``,
+``_predict``, ...; this mixin holds the few public methods sktime's own
+bookkeeping cannot express, each with the reason, so that the forecaster
+class itself stays sktime glue:
+
+- ``fit``, ``update`` and ``pretrain`` check ``y`` and ``X`` before sktime
+  does, naming how many values are missing and where, and which column is not
+  numeric (sktime says only that data "contained missing data");
+- ``update`` puts sktime's bookkeeping back when it fails, as sktime moves the
+  cutoff before ``_update`` runs;
+- the ``predict`` methods pass on only the rows of ``X`` the network reads,
+  and refuse intervals of a point forecaster naming the two ways to get them;
+- ``_check_fh`` lets ``predict`` ask for any subset of the fitted horizon;
+- ``from_fitted_state`` rebuilds sktime's bookkeeping for a loaded state.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SktimeApiAdaptations"]
+
+import functools
+
+import pandas as pd
+from sktime.datatypes import convert_to
+from sktime.forecasting.base import BaseForecaster
+from sktime.utils.validation.forecasting import check_fh
+
+from sktime_rnn.forecasting._checks import check_numeric, refuse_missing
+from sktime_rnn.forecasting._horizon import needed_exog_rows
+
+
+def _reading_only_needed_X(method, probabilistic=False):
+    """Wrap a public predict method so that it passes on only the rows of X it reads.
+
+    sktime refuses NaN anywhere in ``X``; the network reads ``X`` at the
+    forecast times only, so only those rows go on to sktime's checks (rows it
+    does not read may be missing or NaN). A probabilistic method of a point
+    forecaster is refused naming the two ways to get intervals.
+    """
+    what = {
+        "predict_interval": "prediction intervals",
+        "predict_quantiles": "quantile predictions",
+        "predict_var": "variance predictions",
+        "predict_proba": "probabilistic predictions",
+    }.get(method.__name__)
+
+    @functools.wraps(method)
+    def wrapper(self, fh=None, X=None, *args, **kwargs):
+        if probabilistic and not self.get_tag("capability:pred_int"):
+            raise NotImplementedError(
+                f"{type(self).__name__} with loss={self.loss!r} forecasts points "
+                f"only, so it makes no {what}. Either train a distribution "
+                "(loss='normal' or loss='quantile'), or calibrate the point "
+                "forecast's errors on held-out windows "
+                "(interval_calibration='conformal' with validation_size set)"
+            )
+        return method(self, fh, self._needed_X(fh, X), *args, **kwargs)
+
+    return wrapper
+
+
+class SktimeApiAdaptations:
+    """Public sktime methods as these forecasters need them (see the module)."""
+
+    # ------------------------------------------------------------ public API
+    # fit, update and pretrain check the input first: sktime's own check only
+    # says that data "contained missing data"; these say how much and where
+    def fit(self, y, X=None, fh=None):
+        _refuse_bad_input(y, X)
+        return super().fit(y, X=X, fh=fh)
+
+    def update(self, y, X=None, update_params=True):
+        _refuse_bad_input(y, X)
+        # sktime moves the cutoff before _update runs: a failing update (bad
+        # data, divergence, Ctrl-C) must leave the forecaster as it was
+        before = self.__dict__.copy()
+        try:
+            return super().update(y, X=X, update_params=update_params)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def pretrain(self, y, X=None, fh=None):
+        _refuse_bad_input(y, X)
+        return super().pretrain(y, X=X, fh=fh)
+
+    fit.__doc__ = BaseForecaster.fit.__doc__
+    update.__doc__ = BaseForecaster.update.__doc__
+    pretrain.__doc__ = BaseForecaster.pretrain.__doc__
+    predict = _reading_only_needed_X(BaseForecaster.predict)
+    predict_interval = _reading_only_needed_X(BaseForecaster.predict_interval, True)
+    predict_quantiles = _reading_only_needed_X(BaseForecaster.predict_quantiles, True)
+    predict_var = _reading_only_needed_X(BaseForecaster.predict_var, True)
+    predict_proba = _reading_only_needed_X(BaseForecaster.predict_proba, True)
+
+    def _needed_X(self, fh, X):
+        state = getattr(self, "fitted_state_", None)
+        if state is None:
+            return X
+        try:
+            fh = self.fh if fh is None else check_fh(fh, freq=self.cutoff)
+            return needed_exog_rows(state, fh, self.cutoff, X)
+        except (TypeError, ValueError):  # sktime's checks will say what is wrong
+            return X
+
+    def _check_fh(self, fh, pred_int=False):
+        # sktime refuses any predict fh that differs from fit's when fh is
+        # needed in fit; the network forecasts every fitted step, so a subset
+        # of them is accepted here (and other steps refused in _predict, naming
+        # what is possible) without replacing the fh of fit
+        if (
+            fh is None
+            or not self.is_fitted
+            or self._fh is None
+            or not self.get_tag("requires-fh-in-fit")
+        ):
+            return super()._check_fh(fh, pred_int=pred_int)
+        return check_fh(fh=fh, freq=self._cutoff)
+
+    @classmethod
+    def from_fitted_state(cls, params: dict, state, cutoff: pd.Index, fh):
+        """A fitted forecaster with hyper-parameters ``params`` and ``state``.
+
+        What :func:`sktime_rnn.load` uses: sktime's own bookkeeping (cutoff,
+        fitting horizon, the types of ``y`` and ``X``) is rebuilt from the
+        state through sktime's input checks, without training or replaying
+        ``fit``.
+        """
+        forecaster = cls(**params)
+        y_stub, x_stub = _stubs(state)
+        forecaster._check_X_y(X=x_stub, y=y_stub)
+        forecaster._set_cutoff(cutoff)
+        forecaster._fh = None
+        if fh is not None:
+            forecaster._fh = check_fh(fh, freq=cutoff)
+        forecaster.fitted_state_ = state
+        forecaster._is_vectorized = False
+        forecaster._is_fitted = True
+        forecaster._state = "fitted"
+        return forecaster
+
+
+def _refuse_bad_input(y, X) -> None:
+    check_numeric(y, "y", allow_bool=False)
+    check_numeric(X, "X", allow_bool=True)
+    refuse_missing(y, "y")
+    refuse_missing(X, "X")
+
+
+def _stubs(state):
+    """Every series' last observation, in the type ``fit`` received ``y`` in.
+
+    Enough for sktime's input checks to rebuild what they record about ``y``
+    and ``X`` when a forecaster is loaded.
+    """
+    y, x = state.last_observations()
+    mtype = state.layout.output_mtype
+    if mtype == "pd.Series":
+        y = y.iloc[:, 0].rename(state.layout.y_name)
+    elif mtype not in ("pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"):
+        y = convert_to(y, to_type=mtype)
+    return y, x
