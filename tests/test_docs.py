@@ -28,7 +28,6 @@ from sktime_rnn import RecurrentForecaster, all_estimators
 from sktime_rnn.cli import ExitCode, build_parser
 
 ROOT = Path(__file__).parents[1]
-pytestmark = pytest.mark.slow  # a full Sphinx build; deselect with -m "not slow"
 
 GUIDE_SECTIONS = {
     "recurrent_networks": ["The recurrent network", "Back-propagation through time"],
