@@ -1,29 +1,78 @@
-"""What the benchmark scripts share: fresh-process runs and peak memory."""
+"""What the benchmark scripts share: fresh-process runs, the peers, peak memory."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+PEERS_VENV = Path(
+    os.environ.get("SKTIME_RNN_PEERS_VENV")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "sktime-rnn"
+    / "peers-venv"
+)
 
-def in_fresh_process(script: str, *args, python: str = sys.executable) -> dict:
-    """Run ``python script *args`` and return the JSON object it prints last.
+
+def in_fresh_process(module: str, *args, python: str = sys.executable) -> dict:
+    """Run ``python -m module *args`` and return the JSON object it prints last.
 
     A fresh process gives each measurement its own peak memory and its own
     imports; ``python`` may be another environment's interpreter (the peers').
+    It runs from the repository root, so it imports this checkout's
+    ``benchmarks`` and ``sktime_rnn`` whatever that environment has installed.
     """
     result = subprocess.run(
-        [python, script, *map(str, args)], capture_output=True, text=True
+        [python, "-m", module, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     if result.returncode != 0:
         raise RuntimeError(
-            f"{Path(script).name} {' '.join(map(str, args))} failed "
+            f"{module} {' '.join(map(str, args))} failed "
             f"(exit {result.returncode}):\n{result.stderr[-3000:]}"
         )
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def add_peers_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--peers`` (the environment of make_peers_env.sh) and ``--peers-python``."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--peers",
+        action="store_true",
+        help="also run Darts and neuralforecast, in the environment that "
+        f"benchmarks/make_peers_env.sh builds ({PEERS_VENV}; built if missing)",
+    )
+    group.add_argument(
+        "--peers-python",
+        help="also run the peers, under this Python (one with darts and "
+        "neuralforecast installed)",
+    )
+
+
+def peers_python(args: argparse.Namespace) -> str | None:
+    """The peers' interpreter the arguments ask for; None without peers."""
+    if args.peers_python:
+        return args.peers_python
+    if not args.peers:
+        return None
+    python = PEERS_VENV / "bin" / "python"
+    check = [str(python), "-c", "import darts, neuralforecast"]
+    if not python.exists() or subprocess.run(check, capture_output=True).returncode:
+        print(f"building the peers' environment in {PEERS_VENV}", flush=True)
+        subprocess.run(
+            ["bash", str(REPO / "benchmarks" / "make_peers_env.sh"), str(PEERS_VENV)],
+            check=True,
+            env={**os.environ, "PYTHON": sys.executable},
+        )
+    return str(python)
 
 
 def reset_peak_memory() -> bool:

@@ -1,11 +1,12 @@
 """Global models: accuracy against per-series models, and how fit scales.
 
-Run by hand (not part of the tests):
+Run by hand from the repository root (not part of the tests):
 
-    python benchmarks/global_models.py            # everything, ~15 min on 2 cores
-    python benchmarks/global_models.py --quick    # smaller, ~2 min
+    python -m benchmarks.global_models            # everything, ~15 min on 2 cores
+    python -m benchmarks.global_models --quick    # smaller, ~2 min
 
-Writes ``benchmarks/results/global_models.json`` and ``.md`` and prints the
+Writes ``benchmarks/results/global_models[_quick].json`` and ``.md``, with the
+commit, versions and machine (``benchmarks/_provenance.py``), and prints the
 tables.
 
 1. Accuracy: a synthetic panel of 1,000 monthly series (lengths 60-300, four
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -31,9 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import in_fresh_process, peak_memory_mib  # noqa: E402
+from benchmarks import _provenance
+from benchmarks._common import in_fresh_process, peak_memory_mib
 
+MODULE = "benchmarks.global_models"
 RESULTS = Path(__file__).parent / "results"
 PARAMS = {
     "window_length": 24,
@@ -153,7 +154,7 @@ def _one_scaling_run(n_series: int) -> dict:
 def scaling(sizes) -> list[dict]:
     runs = []
     for n_series in sizes:
-        runs.append(in_fresh_process(__file__, "--scaling-run", n_series))
+        runs.append(in_fresh_process(MODULE, "--scaling-run", n_series))
     base = runs[0]
     for run in runs:
         run["seconds_per_1k_observations"] = (
@@ -178,6 +179,7 @@ def main():
     n_series, n_local = (200, 40) if args.quick else (1000, 200)
     sizes = (100, 1000) if args.quick else (100, 1000, 10000)
     result = {
+        "provenance": _provenance.run_metadata(),
         "params": PARAMS,
         "accuracy": accuracy(n_series, n_local),
         "scaling": scaling(sizes),
@@ -188,7 +190,8 @@ def main():
     acc = pd.DataFrame([result["accuracy"]]).T.rename(columns={0: "value"})
     scale = pd.DataFrame(result["scaling"]).set_index("n_series")
     markdown = (
-        "## Global vs per-series LSTM (MASE, lower is better)\n\n"
+        _provenance.markdown(result["provenance"])
+        + "\n\n## Global vs per-series LSTM (MASE, lower is better)\n\n"
         + acc.to_markdown(floatfmt=".3f")
         + "\n\n## Fit time and peak memory, one epoch\n\n"
         + scale.to_markdown(floatfmt=".3f")

@@ -1,7 +1,7 @@
 """Check the CUDA path end to end on a machine with a GPU (run by hand).
 
-    python benchmarks/gpu_check.py      # ~1 min; exits 1 if any check fails
-    python benchmarks/gpu_check.py cpu  # the script's own dry run, without a GPU
+    python -m benchmarks.gpu_check      # ~1 min; exits 1 if any check fails
+    python -m benchmarks.gpu_check cpu  # the script's own dry run, without a GPU
 
 The test suite runs on CPUs only, so this script is how ``device="cuda"`` is
 checked: every strategy, loss family and training control fits on the GPU and
@@ -10,7 +10,8 @@ same model fitted on the CPU, a second GPU fit with the same seed forecasts
 the same (the GPU's generator is seeded), a diverging fit rolls back to finite
 weights, and a fit keeps its data on the device (host to device copies counted
 by ``torch.profiler`` do not grow with the number of optimiser steps). Writes
-``benchmarks/results/gpu_check_cuda.json``.
+``benchmarks/results/gpu_check_cuda.json`` (``_cpu`` for the dry run), with the
+commit, versions and machine (``benchmarks/_provenance.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+
+from benchmarks import _provenance
 
 RESULTS = Path(__file__).parent / "results"
 DEVICE = sys.argv[1] if len(sys.argv) > 1 else "cuda"
@@ -194,6 +197,7 @@ def main() -> int:
             f"{steps_ratio:.1f}x the steps)"
         )
     result = {
+        "provenance": _provenance.run_metadata(),
         "device": torch.cuda.get_device_name() if DEVICE == "cuda" else DEVICE,
         "torch": torch.__version__,
         "configs": rows,

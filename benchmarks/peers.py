@@ -1,7 +1,7 @@
 """The peers, Darts ``BlockRNNModel`` and neuralforecast ``LSTM``, behind one interface.
 
 Neither is a dependency of sktime_rnn: they live in their own environment
-(``benchmarks/accuracy/README.md`` has the recipe) and are imported only when a
+(``benchmarks/make_peers_env.sh`` builds it) and are imported only when a
 method runs. Each adapter fits on a 1-D array and forecasts the next ``h``
 steps from its end; ``fit_predict`` does both. The benchmarks time ``fit`` and
 ``predict`` separately.

@@ -1,14 +1,17 @@
 """Speed and memory of the forecasters against the bare-PyTorch floor and the peers.
 
-Run by hand (not part of the tests), on a quiet machine:
+Run by hand from the repository root (not part of the tests), on a quiet machine:
 
-    python benchmarks/performance.py                       # ours, ~8 min on 2 cores
-    python benchmarks/performance.py --peers-python /tmp/peers-venv/bin/python
-    python benchmarks/performance.py --quick               # smaller, ~1 min
-    python benchmarks/performance.py --device cuda --sections fit airline
+    python -m benchmarks.performance                   # ours, ~15 min on 2 cores
+    python -m benchmarks.performance --peers           # + Darts and neuralforecast
+    python -m benchmarks.performance --quick           # smaller, ~1 min
+    python -m benchmarks.performance --device cuda --sections fit airline
 
-Writes ``benchmarks/results/performance[_quick][_cuda].json`` and ``.md`` and
-prints the tables; ``benchmarks/README.md`` says how to read them.
+``--peers`` runs the peers in the environment ``benchmarks/make_peers_env.sh``
+builds (built on first use; ``--peers-python`` names another). Writes
+``benchmarks/results/performance[_quick][_cuda].json`` and ``.md``, with the
+commit, versions and machine (``benchmarks/_provenance.py``), and prints the
+tables; ``benchmarks/README.md`` says how to read them.
 
 1. Fit throughput on a fixed configuration: a synthetic series of 20,000
    points, window 48, horizons 1..12, hidden size 64, one layer, batch 64,
@@ -32,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -41,9 +43,16 @@ import numpy as np
 import pandas as pd
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import in_fresh_process, peak_memory_mib, reset_peak_memory  # noqa: E402
+from benchmarks import _provenance
+from benchmarks._common import (
+    add_peers_arguments,
+    in_fresh_process,
+    peak_memory_mib,
+    peers_python,
+    reset_peak_memory,
+)
 
+MODULE = "benchmarks.performance"
 RESULTS = Path(__file__).parent / "results"
 FIXED = {
     "window_length": 48,
@@ -174,7 +183,7 @@ def fit_throughput(
 
 def peer_fit(peer: str, n_points: int, epochs: int) -> dict:
     """A peer on the fixed configuration (run in the peers' environment)."""
-    from peers import matched
+    from benchmarks.peers import matched
 
     y = synthetic_series(n_points).to_numpy(np.float32)
     n_windows = _n_windows(n_points)
@@ -227,7 +236,7 @@ class _Ours:
 def _system(name: str, threads: int, device: str):
     if name == _Ours.name:
         return _Ours(threads, device)
-    from peers import DartsBlockRNN, NeuralForecastLSTM
+    from benchmarks.peers import DartsBlockRNN, NeuralForecastLSTM
 
     if name == DartsBlockRNN.name:
         # Darts has no default window: ours ("auto" from sp=12) is 12 here
@@ -329,8 +338,9 @@ def profile_fit(threads: int) -> str:
 
 def _markdown(result: dict) -> str:
     parts = [
+        f"{_provenance.markdown(result.get('provenance'))}\n",
         f"torch threads: {result['threads']}; device: {result['device']}; "
-        f"{result['machine']}\n"
+        f"{result['machine']}\n",
     ]
     tables = [
         ("Fit on the fixed configuration", "fit", ".3f"),
@@ -356,9 +366,7 @@ def main():
     parser.add_argument(
         "--sections", nargs="*", choices=SECTIONS, default=list(SECTIONS)
     )
-    parser.add_argument(
-        "--peers-python", help="a Python with darts and neuralforecast installed"
-    )
+    add_peers_arguments(parser)
     parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
@@ -375,10 +383,12 @@ def main():
         print(json.dumps(runs[kind](*rest)))
         return
     quick, threads, device = args.quick, args.threads, args.device
-    peers = PEER_NAMES if args.peers_python else ()
+    python = peers_python(args)
+    peers = PEER_NAMES if python else ()
     n_points, epochs = (5_000, 2) if quick else (20_000, 5)
     n_folds = 3 if quick else 10
     result = {
+        "provenance": _provenance.run_metadata(peers_python=python),
         "threads": threads,
         "device": device,
         "machine": f"{torch.__version__}, {torch.get_num_threads()} threads, "
@@ -390,7 +400,7 @@ def main():
         for peer in peers:
             result["fit"].append(
                 in_fresh_process(
-                    __file__,
+                    MODULE,
                     *(
                         "--threads",
                         threads,
@@ -400,29 +410,29 @@ def main():
                         n_points,
                         epochs,
                     ),
-                    python=args.peers_python,
+                    python=python,
                 )
             )
     if "airline" in args.sections:
         # every system in a fresh process of its own, under the same conditions
         result["airline_backtest"] = [
             in_fresh_process(
-                __file__,
+                MODULE,
                 *("--threads", threads, "--device", device),
                 *("--run", "airline", _Ours.name, n_folds),
             )
         ] + [
             in_fresh_process(
-                __file__,
+                MODULE,
                 *("--threads", threads, "--run", "airline", peer, n_folds),
-                python=args.peers_python,
+                python=python,
             )
             for peer in peers
         ]
     if "memory" in args.sections:
         sizes = (100_000, 1_000_000) if quick else (1_000_000, 10_000_000)
         result["memory"] = [
-            in_fresh_process(__file__, "--threads", threads, "--run", "memory", n)
+            in_fresh_process(MODULE, "--threads", threads, "--run", "memory", n)
             for n in sizes
         ]
     if "profile" in args.sections:

@@ -291,6 +291,7 @@ def test_limit_threads_shares_the_cores_between_workers():
     assert limit_threads(LSTMForecaster(), None).num_threads is None
 
 
+@pytest.mark.slow
 def test_dask_workers_are_counted_from_the_client(dask_client):
     from sktime_rnn.evaluation import n_workers
 
@@ -310,6 +311,7 @@ def test_loky_gives_the_same_numbers(result, y, cv):
     assert_same_numbers(result, parallel)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_numbers(result, y, cv, dask_client):
     from distributed import get_task_stream
 
@@ -321,6 +323,7 @@ def test_dask_local_cluster_gives_the_same_numbers(result, y, cv, dask_client):
     assert isinstance(parallel.raw["lstm"]["y_pred"].iloc[0], pd.Series)
 
 
+@pytest.mark.slow
 def test_ray_gives_the_same_numbers(result, y, cv):
     ray = pytest.importorskip("ray")
     params = {"ray_remote_args": {"num_cpus": 2, "include_dashboard": False}}
@@ -331,6 +334,7 @@ def test_ray_gives_the_same_numbers(result, y, cv):
     assert not ray.is_initialized()  # started for the evaluation, then shut down
 
 
+@pytest.mark.slow
 def test_grid_search_over_training_controls_on_dask(y, dask_client):
     cv = ExpandingWindowSplitter(fh=[1, 2, 3], initial_window=120, step_length=12)
     grid = {

@@ -66,6 +66,7 @@ def venv_python(dist, tmp_path_factory):
     return python
 
 
+@pytest.mark.slow
 def test_sdist_and_wheel_are_built_with_the_single_sourced_version(dist):
     names = sorted(path.name for path in dist.iterdir())
     assert names == [
@@ -74,11 +75,13 @@ def test_sdist_and_wheel_are_built_with_the_single_sourced_version(dist):
     ]
 
 
+@pytest.mark.slow
 def test_twine_check_passes(dist):
     result = _run(sys.executable, "-m", "twine", "check", "--strict", *dist.iterdir())
     assert result.stdout.count("PASSED") == 2
 
 
+@pytest.mark.slow
 def test_wheel_carries_the_package_with_py_typed_and_nothing_else(dist):
     (wheel,) = dist.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -93,6 +96,7 @@ def test_wheel_carries_the_package_with_py_typed_and_nothing_else(dist):
     assert "License-Expression: BSD-3-Clause" in metadata.decode()
 
 
+@pytest.mark.slow
 def test_sdist_carries_docs_examples_tests_and_recipe(dist):
     (sdist,) = dist.glob("*.tar.gz")
     names = {name.split("/", 1)[-1] for name in tarfile.open(sdist).getnames()}
@@ -111,6 +115,7 @@ def test_sdist_carries_docs_examples_tests_and_recipe(dist):
     assert not any("__pycache__" in name or "_build/" in name for name in names)
 
 
+@pytest.mark.slow
 def test_wheel_imports_in_a_fresh_virtual_environment(venv_python, tmp_path):
     result = _run(
         venv_python,
@@ -123,6 +128,7 @@ def test_wheel_imports_in_a_fresh_virtual_environment(venv_python, tmp_path):
     assert Path(location).is_relative_to(venv_python.parents[1])  # the wheel's copy
 
 
+@pytest.mark.slow
 def test_conda_recipe_smoke_test_passes_against_the_wheel(venv_python, tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = _run(venv_python, ROOT / "recipe" / "smoke_test.py", cwd=tmp_path, env=env)

@@ -97,6 +97,7 @@ def _python_with(site, code):
     )
 
 
+@pytest.mark.slow
 def test_plugin_is_installed_as_a_distribution_with_an_entry_point(plugin_site):
     code = (
         "from importlib.metadata import entry_points; "
@@ -107,6 +108,7 @@ def test_plugin_is_installed_as_a_distribution_with_an_entry_point(plugin_site):
     assert "sktime_rnn_leaky:LEAKY_TANH" in result.stdout
 
 
+@pytest.mark.slow
 def test_plugin_cell_is_usable_by_name_in_every_forecaster(plugin_site):
     result = _python_with(plugin_site, USE_PLUGIN)
     assert result.returncode == 0, result.stderr[-3000:]

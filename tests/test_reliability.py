@@ -246,8 +246,25 @@ def test_bad_input_raises_a_clear_error(call, exception, message):
     assert message in str(info.value)
 
 
-def test_bad_input_table_is_large_enough():
-    assert len(BAD_INPUTS) >= 20
+@pytest.mark.parametrize(
+    "call, exception, message",
+    [case[1:] for case in BAD_INPUTS],
+    ids=[case[0] for case in BAD_INPUTS],
+)
+def test_bad_input_is_refused_before_any_training(
+    call, exception, message, monkeypatch
+):
+    # the predict and update cases get a forecaster fitted before the guard
+    fitted = _fitted_with_X()
+    monkeypatch.setitem(globals(), "_fitted_with_X", lambda: fitted)
+
+    def no_training(self, *args, **kwargs):
+        raise AssertionError("an epoch ran before the bad input was refused")
+
+    monkeypatch.setattr(trainer_module.Trainer, "run_epoch", no_training)
+    with pytest.raises(exception) as info:
+        call()
+    assert message in str(info.value)
 
 
 def test_user_data_is_never_modified():
@@ -283,7 +300,7 @@ SAVE_CASES = [
 
 @pytest.mark.parametrize("cls, params", SAVE_CASES)
 def test_save_load_round_trip_predicts_identically(cls, params, tmp_path):
-    y, X = load_airline(), None
+    y = load_airline()
     forecaster = cls(**{**TINY, **params}).fit(y, fh=[1, 3])
     path = save(forecaster, tmp_path / "model.safetensors")
     loaded = load(path)
@@ -301,10 +318,11 @@ def test_save_load_round_trip_predicts_identically(cls, params, tmp_path):
     )
     forecaster.update(new, update_params=False)
     loaded.update(new, update_params=False)
-    pd.testing.assert_series_equal(
-        loaded.predict(fh=[1, 3]), forecaster.predict(fh=[1, 3])
-    )
-    assert X is None
+    after = loaded.predict(fh=[1, 3])
+    pd.testing.assert_series_equal(after, forecaster.predict(fh=[1, 3]))
+    # the loaded forecaster goes on from the new data
+    expected_index = pd.PeriodIndex(["1961-03", "1961-05"], freq="M")
+    pd.testing.assert_index_equal(after.index, expected_index, check_names=False)
 
 
 def test_save_load_with_exogenous_data_and_method_form(tmp_path):
@@ -457,6 +475,7 @@ def test_same_seed_same_forecast_in_process_and_in_a_loky_worker():
         assert np.array_equal(here, result)
 
 
+@pytest.mark.slow
 def test_same_seed_same_forecast_in_a_dask_worker():
     distributed = pytest.importorskip("distributed")  # installed by the dev extra
     here = _fit_predict(DETERMINISM)

@@ -1,11 +1,20 @@
 """Which defaults win: configurations compared on the accuracy suite.
 
-Run by hand from the repository root (results are cached per configuration in
-``results/experiments.json``, so an interrupted run resumes)::
+Run by hand from the repository root (results are cached per configuration and
+code version in ``results/experiments*.json``, so an interrupted run resumes)::
 
-    python benchmarks/accuracy/experiments.py              # all, ~1.5 h on 2 cores
-    python benchmarks/accuracy/experiments.py --only ref k3 # some configurations
-    python benchmarks/accuracy/experiments.py --report      # only rewrite the report
+    python -m benchmarks.accuracy.experiments --only ref k3  # some configurations
+    python -m benchmarks.accuracy.experiments               # all stale or missing
+    python -m benchmarks.accuracy.experiments --keep-stale  # only the missing ones
+    python -m benchmarks.accuracy.experiments --report      # only the report
+
+A cached entry is valid for the code it was computed with: its key is the
+content hash of ``sktime_rnn/`` and ``prototypes.py`` (committed or not) with
+the torch and sktime versions (``code_version``). An entry computed under
+another key is stale: a run recomputes it (unless ``--keep-stale``), and the
+report marks it with the commit it came from (``unrecorded`` for entries
+cached before provenance was kept). Every configuration of ``CONFIGS`` is
+~1.5 min of 2 cores per seed.
 
 Every configuration is backtested with ``--seeds`` random states (default 3)
 on the folds of ``suite.py``. Reported per configuration: the geometric mean
@@ -23,20 +32,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks import _provenance
+from benchmarks.accuracy import suite
+from benchmarks.accuracy.prototypes import AutoWindow, SeedEnsemble, seasonal_residual
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import suite  # noqa: E402
-from prototypes import AutoWindow, SeedEnsemble, seasonal_residual  # noqa: E402
-
 CACHE = suite.RESULTS_DIR / "experiments.json"
+# the code the numbers depend on (CONFIGS and the report may change freely)
+CODE_PATHS = ("sktime_rnn", "benchmarks/accuracy/prototypes.py")
 
 
 def config(
@@ -241,30 +250,80 @@ def factory(spec, seed=0, n_models=1):
     return make
 
 
+def code_version() -> dict:
+    """The key a cached entry is valid under: this code and these versions."""
+    versions = _provenance.versions()
+    return {
+        "code": _provenance.content_hash(*CODE_PATHS),
+        "torch": versions["torch"],
+        "sktime": versions["sktime"],
+    }
+
+
 def _load_cache(path=CACHE):
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def load_all():
-    """All cached configurations, from every ``results/experiments*.json``."""
-    cache = {}
+def _is_fresh(name, entry, key) -> bool:
+    """Computed under ``key``, with the configuration ``CONFIGS`` has today."""
+    recorded = entry.get("provenance", {}).get("key")
+    if key["code"] is None or recorded != key:
+        return False
+    return name not in CONFIGS or entry["spec"] == CONFIGS[name][1]
+
+
+def load_all(key=None) -> dict:
+    """One cached entry per configuration, from every ``results/experiments*.json``.
+
+    An entry computed under ``key`` (default: ``code_version()``) is fresh and
+    preferred; a configuration without one keeps its most recent entry,
+    marked ``fresh=False``. Each entry also says which ``file`` it is from.
+    Files cached before provenance was kept carry ``_provenance`` (a note,
+    not a configuration) and their entries no key: they are stale.
+    """
+    key = key or code_version()
+    chosen = {}
     for path in sorted(suite.RESULTS_DIR.glob("experiments*.json")):
-        cache.update(_load_cache(path))
-    return cache
+        for name, entry in _load_cache(path).items():
+            if name.startswith("_"):
+                continue
+            entry = {**entry, "file": path.name, "fresh": _is_fresh(name, entry, key)}
+            if name not in chosen or _rank(entry) >= _rank(chosen[name]):
+                chosen[name] = entry  # on a tie, the later file, as before
+    return chosen
 
 
-def run_configs(names, seeds, cache, path=CACHE):
+def _rank(entry) -> tuple:
+    """Fresh before stale, then the most recent (undated: cached before)."""
+    return entry["fresh"], entry.get("provenance", {}).get("date", "")
+
+
+def _entry_provenance(key) -> dict:
+    return {**_provenance.run_metadata(), "key": key}
+
+
+def run_configs(names, seeds, path=CACHE, keep_stale=False):
+    """Compute the configurations ``names`` that have no fresh entry, into ``path``.
+
+    ``keep_stale``: only those with no entry at all. Seasonal naive, the
+    baseline, is recomputed too when stale (seconds).
+    """
     datasets = suite.DATASETS
-    if suite.SNAIVE not in cache:
+    key = code_version()
+    current = load_all(key)
+    cache = _load_cache(path)  # the file written to; the others stay as they are
+    if not current.get(suite.SNAIVE, {}).get("fresh"):
+        runs = suite.run({suite.SNAIVE: suite.seasonal_naive}, datasets)
         cache[suite.SNAIVE] = {
-            "runs": suite.run({suite.SNAIVE: suite.seasonal_naive}, datasets)[
-                suite.SNAIVE
-            ]
+            "runs": runs[suite.SNAIVE],
+            "provenance": _entry_provenance(key),
         }
+        path.write_text(json.dumps(cache))
+        current[suite.SNAIVE] = {**cache[suite.SNAIVE], "fresh": True}
     for name in names:
         _, spec = CONFIGS[name]
-        entry = cache.get(name)
-        if entry and entry["spec"] == spec and len(entry["seeds"]) >= seeds:
+        entry = current.get(name)
+        if entry and (entry["fresh"] or keep_stale) and len(entry["seeds"]) >= seeds:
             continue
         start = time.perf_counter()
         entry = {"spec": spec, "seeds": []}
@@ -272,16 +331,18 @@ def run_configs(names, seeds, cache, path=CACHE):
             runs = suite.run({name: factory(spec, seed)}, datasets, verbose=False)
             entry["seeds"].append(runs[name])
         entry["airline_fit_time"] = suite.airline_fit_time(factory(spec, 0))
+        entry["provenance"] = _entry_provenance(key)
         cache[name] = entry
         path.write_text(json.dumps(cache))
-        row = score(cache, name)
+        current[name] = {**entry, "fresh": True}
+        row = score(current, name)
         print(
             f"{name:<10} single {row['single']:.3f} ens {row['ens']:.3f} "
             f"airline fit {entry['airline_fit_time']:.2f}s "
             f"({time.perf_counter() - start:.0f}s)",
             flush=True,
         )
-    return cache
+    return current
 
 
 def score(cache, name):
@@ -292,7 +353,7 @@ def score(cache, name):
     single = {ds: [] for ds in names}
     ens = {}
     for ds in names:
-        ref = suite.mase(base[ds])
+        ref = suite.mase(suite.same_folds(base[ds], seeds[0][ds]))
         for runs in seeds:
             single[ds].append(suite.mase(runs[ds]) / ref)
         preds = np.mean([[f["y_pred"] for f in runs[ds]["folds"]] for runs in seeds], 0)
@@ -307,7 +368,19 @@ def score(cache, name):
     }
     row.update({f"{ds}": ens[ds] for ds in names})
     row["airline fit s"] = cache[name].get("airline_fit_time", np.nan)
+    row["code"] = code_label(cache[name])
     return row
+
+
+def code_label(entry) -> str:
+    """``current``, or ``stale`` with the commit the entry was computed at."""
+    if entry.get("fresh"):
+        return "current"
+    source = entry.get("provenance", {}).get("source")
+    if source is None:
+        return "stale, unrecorded"
+    commit = (source.get("commit") or "no git")[:7]
+    return f"stale, {commit}" + ("+dirty" if source.get("dirty") else "")
 
 
 def report(cache, path=HERE / "EXPERIMENTS.md"):
@@ -315,7 +388,7 @@ def report(cache, path=HERE / "EXPERIMENTS.md"):
         n for n in cache if n not in CONFIGS and n != suite.SNAIVE
     ]
     rows = {n: score(cache, n) for n in names}
-    table = pd.DataFrame(rows).T
+    table = pd.DataFrame(rows).T.infer_objects()
     table.insert(0, "what", [CONFIGS.get(n, (n,))[0] for n in names])
     ref = table.loc["ref", "single"] if "ref" in table.index else np.nan
     table.insert(3, "vs ref", table["single"] / ref - 1)
@@ -323,7 +396,7 @@ def report(cache, path=HERE / "EXPERIMENTS.md"):
     lines = [
         "# Which defaults win: one factor at a time",
         "",
-        "Generated by `python benchmarks/accuracy/experiments.py`. Same folds as "
+        "Generated by `python -m benchmarks.accuracy.experiments`. Same folds as "
         "RESULTS.md. `single`: geometric mean over the data sets of MASE relative "
         f"to seasonal naive, averaged over {seeds} seeds (`single sd`: spread over "
         "seeds); `vs ref`: change of `single` against `ref`; `ens`: the same for "
@@ -339,14 +412,39 @@ def report(cache, path=HERE / "EXPERIMENTS.md"):
         "windows (`w24`, `w8`) are capped to half the first training window "
         "where they do not fit (shampoo).",
         "",
+        *_staleness(table["code"], cache),
         suite._md(table, floatfmt=".3f"),
         "",
     ]
     missing = [n for n in CONFIGS if n not in cache]
     if missing:
         lines += [f"Defined but not run (time): {', '.join(missing)}.", ""]
+    meta = _provenance.run_metadata()
+    lines += [_provenance.markdown(meta, label="Report written by")]
     path.write_text("\n".join(lines))
     return table
+
+
+def _staleness(labels, cache) -> list[str]:
+    """The paragraph that says which rows are current and which are stale."""
+    key = code_version()
+    stale = labels[labels != "current"]
+    text = (
+        "`code`: `current` when the row was computed with the code of this "
+        f"checkout (content hash `{key['code']}` of {', '.join(CODE_PATHS)}, torch "
+        f"{key['torch']}, sktime {key['sktime']}); otherwise `stale` and the commit "
+        "it was computed at (`+dirty`: with uncommitted changes; `unrecorded`: "
+        "cached before provenance was kept, commit unknown). Stale rows may not "
+        "hold for today's code: `python -m benchmarks.accuracy.experiments --only "
+        "NAME` recomputes them."
+    )
+    if len(stale):
+        baseline = code_label(cache[suite.SNAIVE])
+        text += (
+            f" {len(stale)} of {len(labels)} rows are stale (seasonal naive, the "
+            f"baseline: {baseline})."
+        )
+    return [text, ""]
 
 
 def main(argv=None):
@@ -355,14 +453,27 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--report", action="store_true", help="only the report")
     parser.add_argument(
-        "--cache", default=str(CACHE), help="results/experiments*.json to write"
+        "--keep-stale",
+        action="store_true",
+        help="run only the configurations with no entry; stale ones stay, marked",
+    )
+    parser.add_argument(
+        "--cache",
+        default=str(CACHE),
+        help="results/experiments*.json to write (one per parallel run)",
     )
     args = parser.parse_args(argv)
+    unknown = set(args.only or ()) - set(CONFIGS)
+    if unknown:
+        parser.error(f"unknown configurations {sorted(unknown)}")
+    cache = Path(args.cache).resolve()
+    if cache.parent != suite.RESULTS_DIR or not cache.match("experiments*.json"):
+        # elsewhere, its entries would never be read back
+        parser.error(f"--cache must be {suite.RESULTS_DIR}/experiments*.json")
     suite.RESULTS_DIR.mkdir(exist_ok=True)
     if not args.report:
-        path = Path(args.cache)
-        names = [n for n in (args.only or list(CONFIGS)) if n not in load_all()]
-        run_configs(names, args.seeds, _load_cache(path), path)
+        names = args.only or list(CONFIGS)
+        run_configs(names, args.seeds, cache, args.keep_stale)
     table = report(load_all())
     print(table.drop(columns="what").round(3).to_string())
 

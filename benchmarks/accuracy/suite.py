@@ -2,11 +2,12 @@
 
 One command (from the repository root) runs everything and writes the report::
 
-    python benchmarks/accuracy/suite.py --peers-python /tmp/peers-venv/bin/python
+    python -m benchmarks.accuracy.suite --peers
 
 (about 50 min on 2 cores, most of it neuralforecast's 1000 training steps per
-fit; without ``--peers-python`` ~5 min, merging the peers' results of an
-earlier run; ``--quick``: the last fold only, a smoke test.)
+fit; without ``--peers`` ~5 min, merging the peers' results of an earlier run;
+``--quick``: the last fold only, a smoke test; ``--datasets airline``: one
+series.)
 
 It backtests every candidate on the univariate series that ship with sktime (and
 statsmodels, which sktime's loaders use) and load offline: an expanding window,
@@ -18,12 +19,15 @@ of each fold's training window, and fit time. It writes
 
 Baselines run side by side: seasonal naive and sktime's ``AutoETS``. The peers,
 Darts ``BlockRNNModel`` and neuralforecast ``LSTM`` (``benchmarks/peers.py``),
-need their own environment (see README.md here): ``--peers-python`` names its
-interpreter, which runs ``suite.py --peers-only`` in parallel and writes
-``results/peers.json``. Candidates are a dict of name to factory
-``f(dataset) -> forecaster`` (an sktime forecaster, or any object with
-``fit_predict(y, h)``), so ``experiments.py`` compares configurations with the
-same code.
+need their own environment: ``--peers`` uses the one that
+``benchmarks/make_peers_env.sh`` builds (building it if missing), and
+``--peers-python`` names another interpreter. That interpreter runs
+``benchmarks.accuracy.suite --peers-only`` in parallel and writes
+``results/peers.json``. Every JSON file and the report record the commit, the
+versions (the peers' too) and the machine (``benchmarks/_provenance.py``).
+Candidates are a dict of name to factory ``f(dataset) -> forecaster`` (an
+sktime forecaster, or any object with ``fit_predict(y, h)``), so
+``experiments.py`` compares configurations with the same code.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import argparse
 import json
 import math
 import platform
-import sys
+import subprocess
 import time
 import warnings
 from collections.abc import Callable
@@ -42,13 +46,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks import _provenance
+from benchmarks._common import REPO, add_peers_arguments, peers_python
+
 warnings.filterwarnings("ignore", category=FutureWarning)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))  # peers.py
+MODULE = "benchmarks.accuracy.suite"
 
 SNAIVE = "seasonal naive"
 
@@ -194,7 +200,7 @@ def auto_ets(ds):
 
 
 class Peer:
-    """A peer of ``benchmarks/peers.py`` with its defaults, one torch thread.
+    """A peer of ``benchmarks.peers`` with its defaults, one torch thread.
 
     Darts has no default window: it gets ours (``window_length="auto"``).
     """
@@ -205,8 +211,9 @@ class Peer:
 
     def fit_predict(self, y, h):
         import torch
-        from peers import DartsBlockRNN, NeuralForecastLSTM
-        from prototypes import auto_window_length
+
+        from benchmarks.accuracy.prototypes import auto_window_length
+        from benchmarks.peers import DartsBlockRNN, NeuralForecastLSTM
 
         torch.set_num_threads(1)  # as our forecasters in this suite
         if self.name == DartsBlockRNN.name:
@@ -486,6 +493,8 @@ def write_report(payload, path):
         f"({meta['machine']}; torch threads per fit: 1, candidates run one after "
         "another). Do not edit by hand.",
         "",
+        _provenance.markdown(meta.get("provenance")),
+        "",
         "Rolling origin, expanding window, refit at every cutoff; the last "
         "`folds` cutoffs are spaced by the horizon `h`. MASE is scaled by the "
         "in-sample seasonal naive MAE (period `sp`) of each fold's training "
@@ -578,7 +587,7 @@ def write_report(payload, path):
             "## Peers",
             "",
             f"From `{peers['from']}` ({peers['date']}): {coverage}; one torch "
-            "thread each, as ours.",
+            "thread each, as ours. " + _peers_provenance(meta),
             "",
         ]
         if folds[fewest] < every:
@@ -611,6 +620,17 @@ def write_report(payload, path):
                 "",
             ]
     Path(path).write_text("\n".join(lines))
+
+
+def _peers_provenance(meta) -> str:
+    """Where the peers' numbers come from, and whether that is our commit."""
+    theirs = meta["peers"].get("provenance")
+    text = _provenance.markdown(theirs, label="The peers' run")
+    ours = (meta.get("provenance") or {}).get("source", {}).get("commit")
+    commit = (theirs or {}).get("source", {}).get("commit")
+    if ours and commit and commit != ours:
+        text += f" (not this run's commit: the peers ran at `{commit[:12]}`.)"
+    return text
 
 
 def _horizon_figure(runs, meta, names, report_path) -> str:
@@ -658,16 +678,18 @@ def _experiments_section():
     """The table of experiments.py, if it has been run."""
     if not (RESULTS_DIR / "experiments.json").exists():
         return []
-    import experiments
+    from benchmarks.accuracy import experiments
 
     table = experiments.report(experiments.load_all())
-    keep = ["what", "single", "single sd", "vs ref", "ens", "airline fit s"]
+    keep = ["what", "single", "single sd", "vs ref", "ens", "airline fit s", "code"]
     return [
         "## How the defaults were chosen (experiments.py)",
         "",
         "One factor at a time from `ref`; full table with every data set in "
         "EXPERIMENTS.md. `single`: geo-mean relative MASE averaged over "
-        "seeds; `ens`: seed ensemble of the same fits.",
+        "seeds; `ens`: seed ensemble of the same fits; `code`: `current` when "
+        "computed with the code of this checkout, else `stale` and the commit it "
+        "came from (EXPERIMENTS.md says how to recompute).",
         "",
         _md(table[keep]),
         "",
@@ -704,26 +726,31 @@ def main(argv=None):
     )
     parser.add_argument("--only", nargs="*", help="candidate names to run")
     parser.add_argument(
+        "--datasets", nargs="*", help="only these data sets (a smoke test: airline)"
+    )
+    parser.add_argument(
         "--report", action="store_true", help="only rewrite the report from the JSON"
     )
     parser.add_argument("--out", help="report path (default: RESULTS.md here)")
-    parser.add_argument(
-        "--peers-python",
-        help="a Python with darts and neuralforecast: runs the peers there, in "
-        "parallel with ours, and merges them (else an earlier peers.json is merged)",
-    )
+    # the peers run there in parallel with ours and are merged (without
+    # either, an earlier peers.json is merged)
+    add_peers_arguments(parser)
     parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the other candidates' results of the last run (with --only)",
     )
     args = parser.parse_args(argv)
+    unknown = set(args.datasets or ()) - {ds.name for ds in DATASETS}
+    if unknown:
+        parser.error(f"unknown data sets {sorted(unknown)}")
     n_folds = 1 if args.quick else args.folds
     RESULTS_DIR.mkdir(exist_ok=True)
-    tag = "_quick" if args.quick else ""
-    out = Path(args.out) if args.out else HERE / f"RESULTS{tag}.md"
-    if args.quick and not args.out:
-        out = RESULTS_DIR / "RESULTS_quick.md"
+    # a smoke test (quick, some data sets) writes files of its own, in results/
+    tag = ("_quick" if args.quick else "") + "".join(
+        f"_{name}" for name in args.datasets or ()
+    )
+    out = Path(args.out or (RESULTS_DIR if tag else HERE) / f"RESULTS{tag}.md")
     peers_json = RESULTS_DIR / f"peers{tag}.json"
     if args.report:
         payload = json.loads((RESULTS_DIR / f"suite{tag}.json").read_text())
@@ -731,29 +758,34 @@ def main(argv=None):
         print(f"wrote {out}")
         return payload
 
+    datasets = [ds for ds in DATASETS if ds.name in (args.datasets or [ds.name])]
+    python = None if args.peers_only else peers_python(args)
     peers_run = None
-    if args.peers_python and not args.peers_only:
-        peers_run = _start_peers(args.peers_python, args.folds, args.quick)
+    if python:
+        peers_run = _start_peers(python, args.folds, args.quick, args.datasets)
     candidates = {} if args.peers_only else default_candidates()
     candidates.update(peer_candidates())
     if args.peers_only:
         candidates[SNAIVE] = seasonal_naive
     if args.only:
         candidates = {k: v for k, v in candidates.items() if k in args.only}
-    runs = run(candidates, DATASETS, n_folds)
+    runs = run(candidates, datasets, n_folds)
     fit_times = {
         name: airline_fit_time(factory)
         for name, factory in candidates.items()
         if name != SNAIVE and not args.peers_only
     }
-    command = "python benchmarks/accuracy/suite.py"
+    provenance = _provenance.run_metadata(peers_python=python)
+    if argv is not None:
+        provenance["command"] = " ".join(["python -m", MODULE, *argv])
     payload = {
         "meta": {
-            "command": " ".join([command, *(sys.argv[1:] if argv is None else argv)]),
+            "command": provenance["command"],
             "date": time.strftime("%Y-%m-%d %H:%M"),
             "machine": f"{platform.machine()}, {_cores()} cores, "
             f"Python {platform.python_version()}",
-            "datasets": _dataset_meta(DATASETS, n_folds),
+            "provenance": provenance,
+            "datasets": _dataset_meta(datasets, n_folds),
             "defaults": class_defaults(),
         },
         "runs": runs,
@@ -778,6 +810,9 @@ def main(argv=None):
             "names": merged,
             "from": str(peers_json.relative_to(HERE)),
             "date": peers["meta"]["date"],
+            "provenance": peers["meta"].get(
+                "provenance", _provenance.BEFORE_PROVENANCE
+            ),
         }
     last = RESULTS_DIR / f"suite{tag}.json"
     if args.keep and last.exists():
@@ -788,27 +823,28 @@ def main(argv=None):
             payload["airline_fit_time"].setdefault(name, sec)
     last.write_text(json.dumps(payload, indent=1))
     write_report(payload, out)
-    names = [d.name for d in DATASETS]
+    names = [d.name for d in datasets]
     print(_md(summary(payload["runs"], names).sort_values("geo-mean")))
     print(f"wrote {out}")
     return payload
 
 
-def _start_peers(python: str, folds: int | None, quick: bool):
+def _start_peers(python: str, folds: int | None, quick: bool, datasets=None):
     """Start ``--peers-only`` under another Python (the peers' environment).
 
-    It runs on the second core while ours run on the first; its output goes
-    to ``results/peers.log``.
+    It runs on the second core while ours run on the first, from the
+    repository root (so on this checkout's code); its output goes to
+    ``results/peers.log``.
     """
-    import subprocess
-
-    args = [python, str(Path(__file__).resolve()), "--peers-only"]
+    args = [python, "-m", MODULE, "--peers-only"]
     if quick:
         args.append("--quick")
     elif folds:
         args += ["--folds", str(folds)]
+    if datasets:
+        args += ["--datasets", *datasets]
     log = (RESULTS_DIR / "peers.log").open("w")
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
 
 
 def _cores():

@@ -1,0 +1,1 @@
+"""The accuracy development suite: ``python -m benchmarks.accuracy.suite``."""
