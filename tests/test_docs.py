@@ -182,7 +182,7 @@ def test_api_reference_documents_every_public_name(html):
             continue
         missing.append(f"{module}.{attribute}")
     assert not missing, f"not in docs/api.rst: {missing}"
-    for name in ["save", "load", "persistence.PersistenceError"]:
+    for name in ["save", "load", "exceptions.PersistenceError"]:
         assert (out / "generated" / f"sktime_rnn.{name}.html").exists()
     for name in ["HorizonEvaluation", "limit_threads"]:
         assert (out / "generated" / f"sktime_rnn.evaluation.{name}.html").exists()

@@ -143,8 +143,8 @@ def test_conda_recipe_matches_pyproject():
     assert "noarch: python" in recipe
     # the version comes from the same place as the wheel's
     pattern = re.search(r"regex_pattern='([^']+)'", recipe).group(1)
-    init = (ROOT / "sktime_rnn" / "__init__.py").read_text()
-    assert re.search(pattern, init).group(1) == VERSION
+    source = (ROOT / "sktime_rnn" / "_version.py").read_text()
+    assert re.search(pattern, source).group(1) == VERSION
 
     run = recipe.split("  run:\n", 1)[1].split("\n  run_constrained:", 1)[0]
     conda_names = {"torch": "pytorch"}
