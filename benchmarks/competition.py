@@ -7,6 +7,8 @@ path, so the working tree's ``sktime_rnn`` is the one measured)::
     python -m benchmarks.competition --arima              # + AutoARIMA, ~50 min
     python -m benchmarks.competition --limit 20           # first 20 series a frequency
     python -m benchmarks.competition --frequencies yearly --candidates lstm lstm-global
+    python -m benchmarks.competition --extra benchmarks.accuracy.m1_research.configs \
+        --candidates final:global stat:theta+damped   # research prototypes too
 
 (``python benchmarks/competition.py`` works too, but imports whichever
 ``sktime_rnn`` is installed; the results file says which one was used.)
@@ -524,7 +526,15 @@ def main(argv=None) -> dict:
                         help="add AutoARIMA (~1-2 s a series: +25 min for all of M1)")
     parser.add_argument("--tag", default="", help="suffix of the results files")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--extra", default=None, metavar="MODULE",
+                        help="import MODULE and add its CONFIGS (name -> Candidate) "
+                        "to the candidates, e.g. benchmarks.accuracy.m1_research.configs")
     args = parser.parse_args(argv)
+    if args.extra:
+        import importlib
+
+        for name, candidate in importlib.import_module(args.extra).CONFIGS.items():
+            CANDIDATES.setdefault(name, candidate)
 
     import torch
 

@@ -59,7 +59,10 @@ def _mase_scale(y, m):
 
 
 def series_windows(y, h, m, L, method, min_history=3, season_test=True,
-                   predict_only=False, recency=0.0, log_base=True):
+                   predict_only=False, recency=0.0, log_base=True, cut=None,
+                   first_origin=None):
+    """``cut``: targets at positions >= cut are masked (a temporal validation
+    split); ``first_origin``: no origin before it (the validation windows)."""
     """Windows of one series: training origins (or the last, predict_only)."""
     y = np.asarray(y, float)
     n = len(y)
@@ -74,14 +77,17 @@ def series_windows(y, h, m, L, method, min_history=3, season_test=True,
         origins = np.array([n])
     else:
         first = min(max(min_history, 1), n - 1)
-        origins = np.arange(first, n)  # at least one target observed
+        if first_origin is not None:
+            first = max(first, first_origin)
+        end = n if cut is None else cut
+        origins = np.arange(first, end)  # at least one target observed
     k = origins
     idx = k[:, None] - L + np.arange(L)[None, :]  # (N, L)
     valid = idx >= 0
     values = np.where(valid, log_adj[np.clip(idx, 0, n - 1)] - level[k][:, None], 0)
     past = np.stack([values, valid.astype(float)], axis=2)
     tpos = k[:, None] + np.arange(h)[None, :]
-    observed = tpos < n
+    observed = tpos < (n if cut is None else cut)
     target = np.where(observed, np.log(y[np.clip(tpos, 0, n - 1)]), 0.0)
     scale = _mase_scale(y, m)
     # MASE scale relative to each window's level (the loss works in logs' units)
@@ -187,6 +193,66 @@ def train(net, w: Windows, epochs, batch_size, lr, loss="l1log", weight_decay=0.
                 return
 
 
+def train_validated(net, w: Windows, val: Windows, epochs, batch_size, lr,
+                    loss="l1log", weight_decay=0.0, clip=1.0, seed=0, max_steps=None,
+                    every=None, margin=1.0):
+    """Train, score ``val`` after every epoch, end with the best epoch's weights.
+
+    Epoch 0 (the zero-initialised head: the statistical part) is a candidate
+    too, so a network that only overfits is never kept.
+    """
+    def val_loss():
+        net.eval()
+        with torch.inference_mode():
+            value = hybrid_loss(net(val.past, val.base_path), val,
+                                torch.arange(val.past.shape[0]), loss).item()
+        net.train()
+        return value
+
+    params = list(net.parameters())
+    # the network must beat the statistical part's validation loss by (1 - margin)
+    best = val_loss() * margin
+    best_state, best_epoch = [p.detach().clone() for p in params], 0
+    if w.past.shape[0] == 0:
+        return 0
+    torch.manual_seed(seed)
+    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=True)
+    n = w.past.shape[0]
+    generator = torch.Generator().manual_seed(seed)
+    full = torch.arange(n)
+    net.train()
+    steps = 0
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(n, generator=generator) if n > batch_size else full
+        for start in range(0, n, batch_size):
+            index = order[start:start + batch_size]
+            value = hybrid_loss(net(w.past[index], w.base_path[index]), w, index, loss)
+            for p in params:
+                p.grad = None
+            value.backward()
+            if clip:
+                nn.utils.clip_grad_norm_(params, clip, foreach=True)
+            optimizer.step()
+            steps += 1
+            if every and steps % every == 0:
+                current = val_loss()
+                if current < best:
+                    best, best_epoch = current, steps
+                    torch._foreach_copy_(best_state, [p.detach() for p in params])
+            if max_steps and steps >= max_steps:
+                break
+        if not every:
+            current = val_loss()
+            if current < best:
+                best, best_epoch = current, epoch
+                torch._foreach_copy_(best_state, [p.detach() for p in params])
+        if max_steps and steps >= max_steps:
+            break
+    with torch.no_grad():
+        torch._foreach_copy_(params, best_state)
+    return best_epoch
+
+
 @torch.inference_mode()
 def predict_log(net, w: Windows):
     net.eval()
@@ -215,6 +281,7 @@ class GlobalHybrid:
         self.combine, self.season_test = combine, season_test
         self.log_base = log_base
         self.steps, self.shrink = steps, shrink
+        self.global_es, self.refit = False, False
 
     def _windows(self, trains, predict_only):
         return stack([series_windows(y, self.horizon, self.period, self.window,
@@ -225,8 +292,24 @@ class GlobalHybrid:
     def fit_predict_panel(self, trains, h):
         return self._fit_then_predict(trains, trains)
 
+    def _split_windows(self, trains):
+        """Training windows with every series' last horizon masked, and validation
+        windows (origins in the last horizon): a temporal split of the panel."""
+        common = (self.horizon, self.period, self.window, self.method,
+                  self.min_history, self.season_test)
+        train_parts, val_parts = [], []
+        for y in trains:
+            cut = len(y) - self.horizon
+            train_parts.append(series_windows(y, *common, recency=self.recency,
+                                              log_base=self.log_base, cut=cut))
+            val_parts.append(series_windows(y, *common, recency=self.recency,
+                                            log_base=self.log_base, first_origin=cut))
+        return stack(train_parts), stack(val_parts)
+
     def _fit_then_predict(self, seen, unseen):
         torch.set_num_threads(1)
+        if getattr(self, "global_es", False):
+            return self._fit_then_predict_es(seen, unseen)
         train_w = self._windows(seen, False)
         test_w = self._windows(unseen, True)
         logs = []
@@ -239,10 +322,45 @@ class GlobalHybrid:
             if self.steps:  # a budget of optimiser steps, whatever the panel's size
                 per_epoch = math.ceil(train_w.past.shape[0] / self.batch_size)
                 epochs = math.ceil(self.steps / per_epoch)
-            train(net, train_w, epochs, self.batch_size, self.lr, self.loss,
+            loss = (self.loss if isinstance(self.loss, str)
+                    else self.loss[member % len(self.loss)])  # an ensemble of losses
+            train(net, train_w, epochs, self.batch_size, self.lr, loss,
                   self.weight_decay, seed=seed, max_steps=self.steps)
             logs.append(test_w.log_base + self.shrink * (predict_log(net, test_w)
                                                          - test_w.log_base))
+        logs = torch.stack(logs)
+        log = logs.median(0).values if self.combine == "median" else logs.mean(0)
+        return list(log.exp().numpy().astype(float))
+
+
+    def _fit_then_predict_es(self, seen, unseen):
+        """Early stopping on the panel's last horizon (validated every 25 steps,
+        best weights kept); with ``refit``, retrain on all data for the best
+        number of steps."""
+        train_w, val_w = self._split_windows(seen)
+        full_w = self._windows(seen, False) if self.refit else None
+        test_w = self._windows(unseen, True)
+        logs, self.best_steps_ = [], []
+        for member in range(self.n_models):
+            seed = (self.random_state or 0) * 1000 + member
+            loss = (self.loss if isinstance(self.loss, str)
+                    else self.loss[member % len(self.loss)])
+            torch.manual_seed(seed)
+            net = HybridNet(self.horizon, self.hidden_size, self.cell,
+                            use_base_path=self.use_base_path)
+            per_epoch = math.ceil(max(train_w.past.shape[0], 1) / self.batch_size)
+            best = train_validated(net, train_w, val_w, math.ceil(self.steps / per_epoch),
+                                   self.batch_size, self.lr, loss, self.weight_decay,
+                                   seed=seed, max_steps=self.steps, every=25)
+            self.best_steps_.append(best)
+            if self.refit and best > 0:
+                torch.manual_seed(seed)
+                net = HybridNet(self.horizon, self.hidden_size, self.cell,
+                                use_base_path=self.use_base_path)
+                per_epoch = math.ceil(full_w.past.shape[0] / self.batch_size)
+                train(net, full_w, math.ceil(best / per_epoch), self.batch_size,
+                      self.lr, loss, self.weight_decay, seed=seed, max_steps=best)
+            logs.append(predict_log(net, test_w))
         logs = torch.stack(logs)
         log = logs.median(0).values if self.combine == "median" else logs.mean(0)
         return list(log.exp().numpy().astype(float))
@@ -276,10 +394,39 @@ class LocalHybrid(GlobalHybrid):
         kwargs.setdefault("lr", 3e-3)
         kwargs.setdefault("hidden_size", 16)
         kwargs.setdefault("n_models", 1)
+        self.early_stopping = kwargs.pop("early_stopping", False)
+        self.margin = kwargs.pop("margin", 1.0)
         super().__init__(period, horizon, **kwargs)
 
     def fit_predict(self, y, h):
-        return self.fit_predict_panel([np.asarray(y, float)], h)[0]
+        y = np.asarray(y, float)
+        if not self.early_stopping:
+            return self.fit_predict_panel([y], h)[0]
+        torch.set_num_threads(1)
+        n = len(y)
+        common = (self.horizon, self.period, self.window, self.method,
+                  self.min_history, self.season_test)
+        cut = n - self.horizon
+        train_w = stack([series_windows(y, *common, recency=self.recency,
+                                        log_base=self.log_base, cut=cut)])
+        val_w = stack([series_windows(y, *common, recency=self.recency,
+                                      log_base=self.log_base, first_origin=cut)])
+        test_w = stack([series_windows(y, *common, predict_only=True,
+                                       log_base=self.log_base)])
+        logs = []
+        self.best_epochs_ = []
+        for member in range(self.n_models):
+            seed = (self.random_state or 0) * 1000 + member
+            torch.manual_seed(seed)
+            net = HybridNet(self.horizon, self.hidden_size, self.cell,
+                            use_base_path=self.use_base_path)
+            self.best_epochs_.append(train_validated(
+                net, train_w, val_w, self.epochs, self.batch_size, self.lr, self.loss,
+                self.weight_decay, seed=seed, margin=self.margin))
+            logs.append(test_w.log_base + self.shrink * (predict_log(net, test_w)
+                                                         - test_w.log_base))
+        log = torch.stack(logs).median(0).values
+        return log.exp().numpy().astype(float)[0]
 
 
 class StatBase:
