@@ -42,7 +42,6 @@ import platform
 import subprocess
 import sys
 import time
-import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,8 +82,9 @@ class Series:
         M1 gives positions, not dates; every series starts in 1970 so that
         forecasters can read the frequency (``sp="auto"``) from the index.
         """
-        index = pd.period_range("1970", periods=len(self.train),
-                                freq=PANDAS_FREQ[self.frequency])
+        index = pd.period_range(
+            "1970", periods=len(self.train), freq=PANDAS_FREQ[self.frequency]
+        )
         return pd.Series(self.train, index=index, name="y")
 
 
@@ -126,8 +126,9 @@ def mase_scale(train: np.ndarray, period: int) -> float:
     return float(np.mean(np.abs(train[lag:] - train[:-lag])))
 
 
-def mase(train: np.ndarray, actual: np.ndarray, forecast: np.ndarray,
-         period: int) -> float:
+def mase(
+    train: np.ndarray, actual: np.ndarray, forecast: np.ndarray, period: int
+) -> float:
     """MAE of the forecast over the in-sample seasonal naive MAE."""
     return float(np.mean(np.abs(actual - forecast)) / mase_scale(train, period))
 
@@ -170,8 +171,9 @@ def _statsforecast(model_name: str, **params):
     def factory(period, horizon):
         import statsforecast.models as models
 
-        return StatsForecastModel(getattr(models, model_name), season_length=period,
-                                  **params)
+        return StatsForecastModel(
+            getattr(models, model_name), season_length=period, **params
+        )
 
     return factory
 
@@ -202,26 +204,38 @@ CANDIDATES: dict[str, Candidate] = {
     # baselines (statsforecast, season length = the series' period)
     "seasonal naive": Candidate(lambda p, h: SeasonalNaiveModel(p), "baseline"),
     "AutoETS": Candidate(_statsforecast("AutoETS"), "baseline"),
-    "Theta": Candidate(_statsforecast("Theta"), "baseline",
-                       "standard theta method, multiplicative decomposition"),
+    "Theta": Candidate(
+        _statsforecast("Theta"),
+        "baseline",
+        "standard theta method, multiplicative decomposition",
+    ),
     "AutoARIMA": Candidate(_statsforecast("AutoARIMA"), "baseline"),
     # the package's forecasters with their defaults
     "lstm": Candidate(_with_sp("LSTMForecaster"), "local", "LSTMForecaster(sp)"),
     "gru": Candidate(_with_sp("GRUForecaster"), "local", "GRUForecaster(sp)"),
     "rnn": Candidate(_with_sp("RNNForecaster"), "local", "RNNForecaster(sp)"),
-    "lstm-global": Candidate(_with_sp("LSTMForecaster"), "global",
-                             "LSTMForecaster(sp) fitted once on the frequency's panel"),
+    "lstm-global": Candidate(
+        _with_sp("LSTMForecaster"),
+        "global",
+        "LSTMForecaster(sp) fitted once on the frequency's panel",
+    ),
     "lstm-pretrain": Candidate(
-        _with_sp("LSTMForecaster"), "pretrain",
+        _with_sp("LSTMForecaster"),
+        "pretrain",
         "pretrain on the other half of the panel (odd/even positions), then "
-        "fit(series) and predict: the path for a new series", default=False),
+        "fit(series) and predict: the path for a new series",
+        default=False,
+    ),
     # nothing given (meaningful once sp="auto" is the default)
-    "lstm-nothing": Candidate(_rnn("LSTMForecaster"), "local", "LSTMForecaster()",
-                              default=False),
-    "gru-nothing": Candidate(_rnn("GRUForecaster"), "local", "GRUForecaster()",
-                             default=False),
-    "rnn-nothing": Candidate(_rnn("RNNForecaster"), "local", "RNNForecaster()",
-                             default=False),
+    "lstm-nothing": Candidate(
+        _rnn("LSTMForecaster"), "local", "LSTMForecaster()", default=False
+    ),
+    "gru-nothing": Candidate(
+        _rnn("GRUForecaster"), "local", "GRUForecaster()", default=False
+    ),
+    "rnn-nothing": Candidate(
+        _rnn("RNNForecaster"), "local", "RNNForecaster()", default=False
+    ),
 }
 
 
@@ -229,8 +243,9 @@ def _prepare(forecaster, seed: int):
     """Fix the seed and the thread count of the package's forecasters."""
     if hasattr(forecaster, "get_params"):
         params = forecaster.get_params(deep=False)
-        update = {k: v for k, v in (("random_state", seed), ("num_threads", 1))
-                  if k in params}
+        update = {
+            k: v for k, v in (("random_state", seed), ("num_threads", 1)) if k in params
+        }
         if update:
             forecaster.set_params(**update)
     elif hasattr(forecaster, "random_state"):
@@ -300,7 +315,8 @@ def run_global(candidate: Candidate, series: list[Series], seed: int) -> Outcome
         forecaster = _prepare(candidate.factory(s0.period, s0.horizon), seed)
         if hasattr(forecaster, "fit_predict_panel"):
             forecasts = forecaster.fit_predict_panel(
-                [s.train for s in series], s0.horizon)
+                [s.train for s in series], s0.horizon
+            )
         else:
             forecaster.fit(_panel(series), fh=list(range(1, s0.horizon + 1)))
             forecasts = _panel_forecasts(forecaster.predict(), series)
@@ -314,8 +330,9 @@ def run_global(candidate: Candidate, series: list[Series], seed: int) -> Outcome
     except Exception as error:  # noqa: BLE001
         outcome.fit_seconds.append(time.perf_counter() - start)
         outcome.failures["<panel>"] = _message(error)
-        outcome.forecasts = [seasonal_naive(s.train, s.horizon, s.period)
-                             for s in series]
+        outcome.forecasts = [
+            seasonal_naive(s.train, s.horizon, s.period) for s in series
+        ]
     return outcome
 
 
@@ -333,7 +350,7 @@ def run_pretrain(candidate: Candidate, series: list[Series], seed: int) -> Outco
     pretrain_seconds, fit_seconds = [], []
     for half in (0, 1):
         seen = series[half::2]
-        unseen = series[1 - half::2]
+        unseen = series[1 - half :: 2]
         start = time.perf_counter()
         try:
             forecaster = _prepare(candidate.factory(s0.period, s0.horizon), seed)
@@ -358,8 +375,12 @@ def run_pretrain(candidate: Candidate, series: list[Series], seed: int) -> Outco
     return outcome
 
 
-RUNNERS = {"local": run_local, "baseline": run_local, "global": run_global,
-           "pretrain": run_pretrain}
+RUNNERS = {
+    "local": run_local,
+    "baseline": run_local,
+    "global": run_global,
+    "pretrain": run_pretrain,
+}
 
 
 def _message(error: Exception) -> str:
@@ -371,8 +392,10 @@ def _message(error: Exception) -> str:
 def score(outcome: Outcome, series: list[Series]) -> dict:
     """Mean sMAPE and MASE over ``series`` and fit-time summary."""
     smapes = [smape(s.test, f) for s, f in zip(series, outcome.forecasts, strict=True)]
-    mases = [mase(s.train, s.test, f, s.period)
-             for s, f in zip(series, outcome.forecasts, strict=True)]
+    mases = [
+        mase(s.train, s.test, f, s.period)
+        for s, f in zip(series, outcome.forecasts, strict=True)
+    ]
     return {
         "n_series": len(series),
         "smape": float(np.mean(smapes)),
@@ -396,7 +419,8 @@ def relative(results: dict, frequencies, reference: str = REFERENCE) -> dict:
         for metric in ("smape", "mase"):
             ratios = {
                 f: by_frequency[f][metric] / results[reference][f][metric]
-                for f in frequencies if f in by_frequency
+                for f in frequencies
+                if f in by_frequency
             }
             rel[metric] = ratios
             rel[f"{metric}_geomean"] = float(
@@ -417,7 +441,9 @@ def provenance() -> dict:
         try:
             return subprocess.run(
                 ["git", "-C", str(package_dir), *args],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return None
@@ -454,7 +480,8 @@ def markdown(report: dict) -> str:
         "# M1 competition benchmark",
         "",
         f"`python -m benchmarks.competition {' '.join(report['argv'])}`".replace(
-            "  ", " ").replace(" `", "`"),
+            "  ", " "
+        ).replace(" `", "`"),
         "",
         f"commit `{report['provenance']['commit']}`"
         f"{' (dirty tree)' if report['provenance']['dirty'] else ''}, "
@@ -473,9 +500,14 @@ def markdown(report: dict) -> str:
     header = ["candidate"]
     for f in frequencies:
         header += [f"{f} sMAPE", f"{f} MASE"]
-    header += ["sMAPE rel " + "/".join(f[0] for f in frequencies), "sMAPE geo",
-               "MASE rel " + "/".join(f[0] for f in frequencies), "MASE geo",
-               "fit s " + "/".join(f[0] for f in frequencies), "failed"]
+    header += [
+        "sMAPE rel " + "/".join(f[0] for f in frequencies),
+        "sMAPE geo",
+        "MASE rel " + "/".join(f[0] for f in frequencies),
+        "MASE geo",
+        "fit s " + "/".join(f[0] for f in frequencies),
+        "failed",
+    ]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for name, by_frequency in report["results"].items():
@@ -485,27 +517,38 @@ def markdown(report: dict) -> str:
         r = rel.get(name)
         for metric in ("smape", "mase"):
             if r:
-                row += ["/".join(f"{r[metric][f]:.3f}" for f in frequencies),
-                        f"**{r[metric + '_geomean']:.3f}**"]
+                row += [
+                    "/".join(f"{r[metric][f]:.3f}" for f in frequencies),
+                    f"**{r[metric + '_geomean']:.3f}**",
+                ]
             else:
                 row += ["", ""]
-        row.append("/".join(
-            f"{by_frequency[f]['fit_seconds_median']:.3g}" for f in frequencies))
+        row.append(
+            "/".join(
+                f"{by_frequency[f]['fit_seconds_median']:.3g}" for f in frequencies
+            )
+        )
         row.append(str(sum(by_frequency[f]["n_failed"] for f in frequencies)))
         lines.append("| " + " | ".join(row) + " |")
     failures = {
         (name, f): by_frequency[f]["failures"]
         for name, by_frequency in report["results"].items()
-        for f in frequencies if by_frequency[f]["failures"]
+        for f in frequencies
+        if by_frequency[f]["failures"]
     }
     if failures:
         lines += ["", "## Failed fits (first few)", ""]
         for (name, f), messages in failures.items():
             first = next(iter(messages.items()))
-            lines.append(f"- {name}, {f}: {report['results'][name][f]['n_failed']} "
-                         f"failed; e.g. {first[0]}: `{first[1]}`")
-    notes = [f"- `{name}`: {c.note}" for name, c in CANDIDATES.items()
-             if name in report["results"] and c.note]
+            lines.append(
+                f"- {name}, {f}: {report['results'][name][f]['n_failed']} "
+                f"failed; e.g. {first[0]}: `{first[1]}`"
+            )
+    notes = [
+        f"- `{name}`: {c.note}"
+        for name, c in CANDIDATES.items()
+        if name in report["results"] and c.note
+    ]
     if notes:
         lines += ["", "## Candidates", "", *notes]
     return "\n".join(lines) + "\n"
@@ -514,21 +557,34 @@ def markdown(report: dict) -> str:
 # ---------------------------------------------------------------------- main
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--frequencies", nargs="+", default=list(FREQUENCIES),
-                        choices=FREQUENCIES)
-    parser.add_argument("--candidates", nargs="+", default=None,
-                        help="names in CANDIDATES (default: those marked default); "
-                        "the baselines always run")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="first N series of each frequency")
+    parser.add_argument(
+        "--frequencies", nargs="+", default=list(FREQUENCIES), choices=FREQUENCIES
+    )
+    parser.add_argument(
+        "--candidates",
+        nargs="+",
+        default=None,
+        help="names in CANDIDATES (default: those marked default); "
+        "the baselines always run",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="first N series of each frequency"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--arima", action="store_true",
-                        help="add AutoARIMA (~1-2 s a series: +25 min for all of M1)")
+    parser.add_argument(
+        "--arima",
+        action="store_true",
+        help="add AutoARIMA (~1-2 s a series: +25 min for all of M1)",
+    )
     parser.add_argument("--tag", default="", help="suffix of the results files")
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--extra", default=None, metavar="MODULE",
-                        help="import MODULE and add its CONFIGS (name -> Candidate) "
-                        "to the candidates, e.g. benchmarks.accuracy.m1_research.configs")
+    parser.add_argument(
+        "--extra",
+        default=None,
+        metavar="MODULE",
+        help="import MODULE and add its CONFIGS (name -> Candidate) "
+        "to the candidates, e.g. benchmarks.accuracy.m1_research.configs",
+    )
     args = parser.parse_args(argv)
     if args.extra:
         import importlib
@@ -539,10 +595,14 @@ def main(argv=None) -> dict:
     import torch
 
     torch.set_num_threads(1)
-    baselines = [n for n, c in CANDIDATES.items() if c.kind == "baseline"
-                 and (args.arima or n != "AutoARIMA")]
-    chosen = args.candidates or [n for n, c in CANDIDATES.items()
-                                 if c.default and c.kind != "baseline"]
+    baselines = [
+        n
+        for n, c in CANDIDATES.items()
+        if c.kind == "baseline" and (args.arima or n != "AutoARIMA")
+    ]
+    chosen = args.candidates or [
+        n for n, c in CANDIDATES.items() if c.default and c.kind != "baseline"
+    ]
     unknown = [n for n in chosen if n not in CANDIDATES]
     if unknown:
         parser.error(f"unknown candidates {unknown}; known: {list(CANDIDATES)}")
@@ -550,9 +610,11 @@ def main(argv=None) -> dict:
 
     prov = provenance()
     if not prov["package_is_this_repository"]:
-        print(f"note: measuring sktime_rnn from {prov['package_path']}, not this "
-              "repository; run `python -m benchmarks.competition` from its root",
-              file=sys.stderr)
+        print(
+            f"note: measuring sktime_rnn from {prov['package_path']}, not this "
+            "repository; run `python -m benchmarks.competition` from its root",
+            file=sys.stderr,
+        )
     all_series = load_m1(args.data, args.frequencies, args.limit)
     _warm_up(names)
     started = time.perf_counter()
@@ -565,23 +627,29 @@ def main(argv=None) -> dict:
             outcome = RUNNERS[candidate.kind](candidate, series, args.seed)
             results[name][frequency] = score(outcome, series)
             r = results[name][frequency]
-            print(f"{frequency:9s} {name:16s} sMAPE {r['smape']:7.3f} MASE "
-                  f"{r['mase']:6.3f} failed {r['n_failed']:3d} "
-                  f"({time.perf_counter() - t0:6.1f} s)", flush=True)
+            print(
+                f"{frequency:9s} {name:16s} sMAPE {r['smape']:7.3f} MASE "
+                f"{r['mase']:6.3f} failed {r['n_failed']:3d} "
+                f"({time.perf_counter() - t0:6.1f} s)",
+                flush=True,
+            )
     report = {
         "benchmark": "M1 competition, official train/test splits",
         "argv": list(sys.argv[1:] if argv is None else argv),
         "frequencies": args.frequencies,
         "limit": args.limit,
         "seed": args.seed,
-        "series": {f: [s.name for s in all_series if s.frequency == f]
-                   for f in args.frequencies},
+        "series": {
+            f: [s.name for s in all_series if s.frequency == f]
+            for f in args.frequencies
+        },
         "provenance": prov,
         "wall_seconds": time.perf_counter() - started,
         "results": results,
         "relative_to_autoets": relative(results, args.frequencies),
-        "candidates": {n: {"kind": CANDIDATES[n].kind, "note": CANDIDATES[n].note}
-                       for n in names},
+        "candidates": {
+            n: {"kind": CANDIDATES[n].kind, "note": CANDIDATES[n].note} for n in names
+        },
     }
     RESULTS_DIR.mkdir(exist_ok=True)
     stem = "competition" + (f"_{args.tag}" if args.tag else "")

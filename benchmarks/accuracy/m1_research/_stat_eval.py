@@ -1,13 +1,25 @@
-"""Statistical parts alone on M1 (last origin), relative to the competition run's AutoETS."""
-import json, sys
+"""Statistical parts alone on M1 (last origin), relative to AutoETS.
+
+Run: ``python -m benchmarks.accuracy.m1_research._stat_eval [METHOD ...]``.
+"""
+
+import json
+import sys
+
 import numpy as np
-from benchmarks.competition import load_m1, smape, mase
+
 from benchmarks.accuracy.m1_research.stats import base_all
+from benchmarks.competition import load_m1, mase, smape
+
 S = load_m1()
 try:
     ref = json.load(open("benchmarks/results/competition.json"))["results"]["AutoETS"]
 except OSError:  # before the first competition run: its AutoETS figures
-    ref = {"yearly": {"smape": 19.167, "mase": 3.950}, "quarterly": {"smape": 16.338, "mase": 1.659}, "monthly": {"smape": 14.910, "mase": 1.090}}
+    ref = {
+        "yearly": {"smape": 19.167, "mase": 3.950},
+        "quarterly": {"smape": 16.338, "mase": 1.659},
+        "monthly": {"smape": 14.910, "mase": 1.090},
+    }
 methods = sys.argv[1:] or ["theta", "damped", "ses+holt+damped", "theta+damped"]
 for log in (False, True):
     for method in methods:
@@ -17,7 +29,8 @@ for log in (False, True):
             sm, ms = [], []
             for s in ss:
                 fc = base_all(s.train, s.horizon, s.period, method, log=log)[0][-1]
-                sm.append(smape(s.test, fc)); ms.append(mase(s.train, s.test, fc, s.period))
+                sm.append(smape(s.test, fc))
+                ms.append(mase(s.train, s.test, fc, s.period))
             r = ref.get(f)
             rs = np.mean(sm) / r["smape"] if r else np.nan
             rm = np.mean(ms) / r["mase"] if r else np.nan

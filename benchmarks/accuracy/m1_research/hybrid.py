@@ -58,9 +58,20 @@ def _mase_scale(y, m):
     return s if s > 0 else max(np.abs(y).mean(), 1e-8)
 
 
-def series_windows(y, h, m, L, method, min_history=3, season_test=True,
-                   predict_only=False, recency=0.0, log_base=True, cut=None,
-                   first_origin=None):
+def series_windows(
+    y,
+    h,
+    m,
+    L,
+    method,
+    min_history=3,
+    season_test=True,
+    predict_only=False,
+    recency=0.0,
+    log_base=True,
+    cut=None,
+    first_origin=None,
+):
     """``cut``: targets at positions >= cut are masked (a temporal validation
     split); ``first_origin``: no origin before it (the validation windows)."""
     """Windows of one series: training origins (or the last, predict_only)."""
@@ -96,9 +107,13 @@ def series_windows(y, h, m, L, method, min_history=3, season_test=True,
     if recency > 0 and len(k) > 1:
         w = np.exp(-recency * (n - 1 - k) / max(n - 1, 1))
     return dict(
-        past=past, base_path=log_base_adj[k] - level[k][:, None],
-        log_base=np.log(base[k]), target=target, mask=observed.astype(float),
-        scale=rel_scale[:, None], weight=w,
+        past=past,
+        base_path=log_base_adj[k] - level[k][:, None],
+        log_base=np.log(base[k]),
+        target=target,
+        mask=observed.astype(float),
+        scale=rel_scale[:, None],
+        weight=w,
     )
 
 
@@ -106,10 +121,12 @@ def stack(parts: list[dict]) -> Windows:
     """Tensors of many series' windows (float32)."""
     out = {}
     for key in parts[0]:
-        out[key] = torch.as_tensor(np.concatenate([p[key] for p in parts]),
-                                   dtype=torch.float32)
+        out[key] = torch.as_tensor(
+            np.concatenate([p[key] for p in parts]), dtype=torch.float32
+        )
     out["series"] = torch.as_tensor(
-        np.concatenate([np.full(len(p["weight"]), i) for i, p in enumerate(parts)]))
+        np.concatenate([np.full(len(p["weight"]), i) for i, p in enumerate(parts)])
+    )
     return Windows(**out)
 
 
@@ -120,11 +137,19 @@ class HybridNet(nn.Module):
     Shapes: past (N, L, 2), base_path (N, h) -> (N, h).
     """
 
-    def __init__(self, h, hidden_size=32, cell="lstm", num_layers=1,
-                 use_base_path=True, dropout=0.0):
+    def __init__(
+        self,
+        h,
+        hidden_size=32,
+        cell="lstm",
+        num_layers=1,
+        use_base_path=True,
+        dropout=0.0,
+    ):
         super().__init__()
-        self.encoder = RecurrentEncoder(cell, 2, hidden_size, num_layers=num_layers,
-                                        dropout=dropout)
+        self.encoder = RecurrentEncoder(
+            cell, 2, hidden_size, num_layers=num_layers, dropout=dropout
+        )
         self.use_base_path = use_base_path
         self.head = nn.Linear(hidden_size + (h if use_base_path else 0), h)
         nn.init.zeros_(self.head.weight)
@@ -152,7 +177,8 @@ def hybrid_loss(correction, w: Windows, index, kind):
     elif kind == "mix":
         err1 = (log_forecast - w.target[index]).abs()
         err2 = (log_forecast.exp() - w.target[index].exp()).abs() / (
-            w.log_base[index][:, :1].exp() * w.scale[index])
+            w.log_base[index][:, :1].exp() * w.scale[index]
+        )
         err = err1 + 0.1 * err2
     else:
         raise ValueError(kind)
@@ -161,15 +187,26 @@ def hybrid_loss(correction, w: Windows, index, kind):
     return (per_window * weight).sum() / weight.sum()
 
 
-def train(net, w: Windows, epochs, batch_size, lr, loss="l1log", weight_decay=0.0,
-          clip=1.0, seed=0, max_steps=None):
+def train(
+    net,
+    w: Windows,
+    epochs,
+    batch_size,
+    lr,
+    loss="l1log",
+    weight_decay=0.0,
+    clip=1.0,
+    seed=0,
+    max_steps=None,
+):
     """Adam on shuffled mini-batches (one fixed batch when all windows fit in one)."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     params = list(net.parameters())
     try:
-        optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay,
-                                     fused=True)
+        optimizer = torch.optim.Adam(
+            params, lr=lr, weight_decay=weight_decay, fused=True
+        )
     except RuntimeError:
         optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
     n = w.past.shape[0]
@@ -179,7 +216,7 @@ def train(net, w: Windows, epochs, batch_size, lr, loss="l1log", weight_decay=0.
     for _ in range(epochs):
         order = torch.randperm(n, generator=generator) if n > batch_size else full
         for start in range(0, n, batch_size):
-            index = order[start:start + batch_size]
+            index = order[start : start + batch_size]
             correction = net(w.past[index], w.base_path[index])
             value = hybrid_loss(correction, w, index, loss)
             for p in params:
@@ -193,19 +230,33 @@ def train(net, w: Windows, epochs, batch_size, lr, loss="l1log", weight_decay=0.
                 return
 
 
-def train_validated(net, w: Windows, val: Windows, epochs, batch_size, lr,
-                    loss="l1log", weight_decay=0.0, clip=1.0, seed=0, max_steps=None,
-                    every=None, margin=1.0):
+def train_validated(
+    net,
+    w: Windows,
+    val: Windows,
+    epochs,
+    batch_size,
+    lr,
+    loss="l1log",
+    weight_decay=0.0,
+    clip=1.0,
+    seed=0,
+    max_steps=None,
+    every=None,
+    margin=1.0,
+):
     """Train, score ``val`` after every epoch, end with the best epoch's weights.
 
     Epoch 0 (the zero-initialised head: the statistical part) is a candidate
     too, so a network that only overfits is never kept.
     """
+
     def val_loss():
         net.eval()
         with torch.inference_mode():
-            value = hybrid_loss(net(val.past, val.base_path), val,
-                                torch.arange(val.past.shape[0]), loss).item()
+            value = hybrid_loss(
+                net(val.past, val.base_path), val, torch.arange(val.past.shape[0]), loss
+            ).item()
         net.train()
         return value
 
@@ -225,7 +276,7 @@ def train_validated(net, w: Windows, val: Windows, epochs, batch_size, lr,
     for epoch in range(1, epochs + 1):
         order = torch.randperm(n, generator=generator) if n > batch_size else full
         for start in range(0, n, batch_size):
-            index = order[start:start + batch_size]
+            index = order[start : start + batch_size]
             value = hybrid_loss(net(w.past[index], w.base_path[index]), w, index, loss)
             for p in params:
                 p.grad = None
@@ -266,11 +317,30 @@ WINDOW = {1: 12, 4: 16, 12: 36}
 class GlobalHybrid:
     """One hybrid network (ensemble) on a frequency's panel."""
 
-    def __init__(self, period, horizon, method="theta", window=None, hidden_size=32,
-                 epochs=20, batch_size=512, lr=3e-3, loss="l1log", n_models=3,
-                 weight_decay=0.0, min_history=3, random_state=0, cell="lstm",
-                 use_base_path=True, recency=0.0, combine="median",
-                 season_test=True, log_base=True, steps=None, shrink=1.0):
+    def __init__(
+        self,
+        period,
+        horizon,
+        method="theta",
+        window=None,
+        hidden_size=32,
+        epochs=20,
+        batch_size=512,
+        lr=3e-3,
+        loss="l1log",
+        n_models=3,
+        weight_decay=0.0,
+        min_history=3,
+        random_state=0,
+        cell="lstm",
+        use_base_path=True,
+        recency=0.0,
+        combine="median",
+        season_test=True,
+        log_base=True,
+        steps=None,
+        shrink=1.0,
+    ):
         self.period, self.horizon = period, horizon
         self.method, self.window = method, window or WINDOW.get(period, 2 * period)
         self.hidden_size, self.epochs, self.batch_size = hidden_size, epochs, batch_size
@@ -284,10 +354,23 @@ class GlobalHybrid:
         self.global_es, self.refit = False, False
 
     def _windows(self, trains, predict_only):
-        return stack([series_windows(y, self.horizon, self.period, self.window,
-                                     self.method, self.min_history, self.season_test,
-                                     predict_only, self.recency, self.log_base)
-                      for y in trains])
+        return stack(
+            [
+                series_windows(
+                    y,
+                    self.horizon,
+                    self.period,
+                    self.window,
+                    self.method,
+                    self.min_history,
+                    self.season_test,
+                    predict_only,
+                    self.recency,
+                    self.log_base,
+                )
+                for y in trains
+            ]
+        )
 
     def fit_predict_panel(self, trains, h):
         return self._fit_then_predict(trains, trains)
@@ -295,15 +378,31 @@ class GlobalHybrid:
     def _split_windows(self, trains):
         """Training windows with every series' last horizon masked, and validation
         windows (origins in the last horizon): a temporal split of the panel."""
-        common = (self.horizon, self.period, self.window, self.method,
-                  self.min_history, self.season_test)
+        common = (
+            self.horizon,
+            self.period,
+            self.window,
+            self.method,
+            self.min_history,
+            self.season_test,
+        )
         train_parts, val_parts = [], []
         for y in trains:
             cut = len(y) - self.horizon
-            train_parts.append(series_windows(y, *common, recency=self.recency,
-                                              log_base=self.log_base, cut=cut))
-            val_parts.append(series_windows(y, *common, recency=self.recency,
-                                            log_base=self.log_base, first_origin=cut))
+            train_parts.append(
+                series_windows(
+                    y, *common, recency=self.recency, log_base=self.log_base, cut=cut
+                )
+            )
+            val_parts.append(
+                series_windows(
+                    y,
+                    *common,
+                    recency=self.recency,
+                    log_base=self.log_base,
+                    first_origin=cut,
+                )
+            )
         return stack(train_parts), stack(val_parts)
 
     def _fit_then_predict(self, seen, unseen):
@@ -316,22 +415,39 @@ class GlobalHybrid:
         for member in range(self.n_models):
             seed = (self.random_state or 0) * 1000 + member
             torch.manual_seed(seed)
-            net = HybridNet(self.horizon, self.hidden_size, self.cell,
-                            use_base_path=self.use_base_path)
+            net = HybridNet(
+                self.horizon,
+                self.hidden_size,
+                self.cell,
+                use_base_path=self.use_base_path,
+            )
             epochs = self.epochs
             if self.steps:  # a budget of optimiser steps, whatever the panel's size
                 per_epoch = math.ceil(train_w.past.shape[0] / self.batch_size)
                 epochs = math.ceil(self.steps / per_epoch)
-            loss = (self.loss if isinstance(self.loss, str)
-                    else self.loss[member % len(self.loss)])  # an ensemble of losses
-            train(net, train_w, epochs, self.batch_size, self.lr, loss,
-                  self.weight_decay, seed=seed, max_steps=self.steps)
-            logs.append(test_w.log_base + self.shrink * (predict_log(net, test_w)
-                                                         - test_w.log_base))
+            loss = (
+                self.loss
+                if isinstance(self.loss, str)
+                else self.loss[member % len(self.loss)]
+            )  # an ensemble of losses
+            train(
+                net,
+                train_w,
+                epochs,
+                self.batch_size,
+                self.lr,
+                loss,
+                self.weight_decay,
+                seed=seed,
+                max_steps=self.steps,
+            )
+            logs.append(
+                test_w.log_base
+                + self.shrink * (predict_log(net, test_w) - test_w.log_base)
+            )
         logs = torch.stack(logs)
         log = logs.median(0).values if self.combine == "median" else logs.mean(0)
         return list(log.exp().numpy().astype(float))
-
 
     def _fit_then_predict_es(self, seen, unseen):
         """Early stopping on the panel's last horizon (validated every 25 steps,
@@ -343,23 +459,53 @@ class GlobalHybrid:
         logs, self.best_steps_ = [], []
         for member in range(self.n_models):
             seed = (self.random_state or 0) * 1000 + member
-            loss = (self.loss if isinstance(self.loss, str)
-                    else self.loss[member % len(self.loss)])
+            loss = (
+                self.loss
+                if isinstance(self.loss, str)
+                else self.loss[member % len(self.loss)]
+            )
             torch.manual_seed(seed)
-            net = HybridNet(self.horizon, self.hidden_size, self.cell,
-                            use_base_path=self.use_base_path)
+            net = HybridNet(
+                self.horizon,
+                self.hidden_size,
+                self.cell,
+                use_base_path=self.use_base_path,
+            )
             per_epoch = math.ceil(max(train_w.past.shape[0], 1) / self.batch_size)
-            best = train_validated(net, train_w, val_w, math.ceil(self.steps / per_epoch),
-                                   self.batch_size, self.lr, loss, self.weight_decay,
-                                   seed=seed, max_steps=self.steps, every=25)
+            best = train_validated(
+                net,
+                train_w,
+                val_w,
+                math.ceil(self.steps / per_epoch),
+                self.batch_size,
+                self.lr,
+                loss,
+                self.weight_decay,
+                seed=seed,
+                max_steps=self.steps,
+                every=25,
+            )
             self.best_steps_.append(best)
             if self.refit and best > 0:
                 torch.manual_seed(seed)
-                net = HybridNet(self.horizon, self.hidden_size, self.cell,
-                                use_base_path=self.use_base_path)
+                net = HybridNet(
+                    self.horizon,
+                    self.hidden_size,
+                    self.cell,
+                    use_base_path=self.use_base_path,
+                )
                 per_epoch = math.ceil(full_w.past.shape[0] / self.batch_size)
-                train(net, full_w, math.ceil(best / per_epoch), self.batch_size,
-                      self.lr, loss, self.weight_decay, seed=seed, max_steps=best)
+                train(
+                    net,
+                    full_w,
+                    math.ceil(best / per_epoch),
+                    self.batch_size,
+                    self.lr,
+                    loss,
+                    self.weight_decay,
+                    seed=seed,
+                    max_steps=best,
+                )
             logs.append(predict_log(net, test_w))
         logs = torch.stack(logs)
         log = logs.median(0).values if self.combine == "median" else logs.mean(0)
@@ -379,11 +525,13 @@ class CrossFitHybrid(GlobalHybrid):
         for half in (0, 1):
             seen = list(range(half, len(trains), 2))
             unseen = list(range(1 - half, len(trains), 2))
-            forecasts = self._fit_then_predict([trains[i] for i in seen],
-                                               [trains[i] for i in unseen])
+            forecasts = self._fit_then_predict(
+                [trains[i] for i in seen], [trains[i] for i in unseen]
+            )
             for i, f in zip(unseen, forecasts, strict=True):
                 out[i] = f
         return out
+
 
 class LocalHybrid(GlobalHybrid):
     """The same hybrid fitted on one series."""
@@ -404,27 +552,65 @@ class LocalHybrid(GlobalHybrid):
             return self.fit_predict_panel([y], h)[0]
         torch.set_num_threads(1)
         n = len(y)
-        common = (self.horizon, self.period, self.window, self.method,
-                  self.min_history, self.season_test)
+        common = (
+            self.horizon,
+            self.period,
+            self.window,
+            self.method,
+            self.min_history,
+            self.season_test,
+        )
         cut = n - self.horizon
-        train_w = stack([series_windows(y, *common, recency=self.recency,
-                                        log_base=self.log_base, cut=cut)])
-        val_w = stack([series_windows(y, *common, recency=self.recency,
-                                      log_base=self.log_base, first_origin=cut)])
-        test_w = stack([series_windows(y, *common, predict_only=True,
-                                       log_base=self.log_base)])
+        train_w = stack(
+            [
+                series_windows(
+                    y, *common, recency=self.recency, log_base=self.log_base, cut=cut
+                )
+            ]
+        )
+        val_w = stack(
+            [
+                series_windows(
+                    y,
+                    *common,
+                    recency=self.recency,
+                    log_base=self.log_base,
+                    first_origin=cut,
+                )
+            ]
+        )
+        test_w = stack(
+            [series_windows(y, *common, predict_only=True, log_base=self.log_base)]
+        )
         logs = []
         self.best_epochs_ = []
         for member in range(self.n_models):
             seed = (self.random_state or 0) * 1000 + member
             torch.manual_seed(seed)
-            net = HybridNet(self.horizon, self.hidden_size, self.cell,
-                            use_base_path=self.use_base_path)
-            self.best_epochs_.append(train_validated(
-                net, train_w, val_w, self.epochs, self.batch_size, self.lr, self.loss,
-                self.weight_decay, seed=seed, margin=self.margin))
-            logs.append(test_w.log_base + self.shrink * (predict_log(net, test_w)
-                                                         - test_w.log_base))
+            net = HybridNet(
+                self.horizon,
+                self.hidden_size,
+                self.cell,
+                use_base_path=self.use_base_path,
+            )
+            self.best_epochs_.append(
+                train_validated(
+                    net,
+                    train_w,
+                    val_w,
+                    self.epochs,
+                    self.batch_size,
+                    self.lr,
+                    self.loss,
+                    self.weight_decay,
+                    seed=seed,
+                    margin=self.margin,
+                )
+            )
+            logs.append(
+                test_w.log_base
+                + self.shrink * (predict_log(net, test_w) - test_w.log_base)
+            )
         log = torch.stack(logs).median(0).values
         return log.exp().numpy().astype(float)[0]
 
@@ -432,14 +618,21 @@ class LocalHybrid(GlobalHybrid):
 class StatBase:
     """The hybrid's statistical part alone (what a zero network forecasts)."""
 
-    def __init__(self, period, horizon, method="theta", season_test=True,
-                 log_base=True):
+    def __init__(
+        self, period, horizon, method="theta", season_test=True, log_base=True
+    ):
         self.period, self.method, self.season_test = period, method, season_test
         self.log_base = log_base
 
     def fit_predict(self, y, h):
-        base, _, _ = base_all(np.asarray(y, float), h, self.period, self.method,
-                              self.season_test, self.log_base)
+        base, _, _ = base_all(
+            np.asarray(y, float),
+            h,
+            self.period,
+            self.method,
+            self.season_test,
+            self.log_base,
+        )
         return base[-1]
 
 

@@ -25,8 +25,11 @@ import numpy as np
 import pandas as pd
 
 OUT = Path(__file__).resolve().parent / "results" / "other.csv"
-SPEC = {"yearly": (1, 6, 10, 40), "quarterly": (4, 8, 16, 60),
-        "monthly": (12, 18, 36, 120)}
+SPEC = {
+    "yearly": (1, 6, 10, 40),
+    "quarterly": (4, 8, 16, 60),
+    "monthly": (12, 18, 36, 120),
+}
 
 
 def _data(pkg, name):
@@ -37,7 +40,7 @@ def _data(pkg, name):
 
 def _aggregate(values, k):
     n = len(values) // k * k
-    return values[len(values) - n:].reshape(-1, k).sum(axis=1)
+    return values[len(values) - n :].reshape(-1, k).sum(axis=1)
 
 
 def raw_series() -> dict[str, list[tuple[str, np.ndarray]]]:
@@ -56,21 +59,33 @@ def raw_series() -> dict[str, list[tuple[str, np.ndarray]]]:
     vis = _data("fpp2", "visnights").drop(columns="rownames")
     for col in vis:
         out["quarterly"].append((f"visnights-{col}", vis[col].to_numpy(float)))
-        out["yearly"].append((f"visnights-y-{col}", _aggregate(vis[col].to_numpy(float), 4)))
+        out["yearly"].append(
+            (f"visnights-y-{col}", _aggregate(vis[col].to_numpy(float), 4))
+        )
     acc = _data("fpp3", "aus_accommodation")
     for state, g in acc.groupby("State"):
         for col in ("Takings", "Occupancy"):
-            out["quarterly"].append((f"accommodation-{col}-{state}",
-                                     g[col].to_numpy(float)))
+            out["quarterly"].append(
+                (f"accommodation-{col}-{state}", g[col].to_numpy(float))
+            )
     arr = _data("fpp3", "aus_arrivals")
     for origin, g in arr.groupby("Origin"):
         out["quarterly"].append((f"arrivals-{origin}", g["Arrivals"].to_numpy(float)))
-    for pkg, name in (("fpp2", "qauselec"), ("fpp2", "ausbeer"), ("fpp2", "qcement"),
-                      ("fpp2", "qgas"), ("fpp2", "euretail"), ("datasets", "UKgas")):
+    for pkg, name in (
+        ("fpp2", "qauselec"),
+        ("fpp2", "ausbeer"),
+        ("fpp2", "qcement"),
+        ("fpp2", "qgas"),
+        ("fpp2", "euretail"),
+        ("datasets", "UKgas"),
+    ):
         out["quarterly"].append((name, _data(pkg, name)["value"].to_numpy(float)))
-    for pkg, name, col in (("fpp3", "aus_airpassengers", "Passengers"),
-                           ("fpp3", "guinea_rice", "Production"),
-                           ("fpp2", "ausair", "value"), ("fpp2", "austa", "value")):
+    for pkg, name, col in (
+        ("fpp3", "aus_airpassengers", "Passengers"),
+        ("fpp3", "guinea_rice", "Production"),
+        ("fpp2", "ausair", "value"),
+        ("fpp2", "austa", "value"),
+    ):
         out["yearly"].append((name, _data(pkg, name)[col].to_numpy(float)))
     return out
 
@@ -88,12 +103,22 @@ def build(seed: int = 0) -> pd.DataFrame:
             latest_end = len(values)
             earliest_end = n_train + horizon
             end = int(rng.integers(earliest_end, latest_end + 1))
-            part = values[end - n_train - horizon:end]
+            part = values[end - n_train - horizon : end]
             for t, v in enumerate(part):
-                rows.append((name, frequency, period, horizon,
-                             "train" if t < n_train else "test", t, v))
-    return pd.DataFrame(rows, columns=["series", "type", "period", "horizon", "part",
-                                       "t", "value"])
+                rows.append(
+                    (
+                        name,
+                        frequency,
+                        period,
+                        horizon,
+                        "train" if t < n_train else "test",
+                        t,
+                        v,
+                    )
+                )
+    return pd.DataFrame(
+        rows, columns=["series", "type", "period", "horizon", "part", "t", "value"]
+    )
 
 
 if __name__ == "__main__":

@@ -28,12 +28,16 @@ from benchmarks.competition import DATA, FREQUENCIES, RUNNERS, load_m1, score
 HERE = Path(__file__).resolve().parent
 COLLECTIONS = {
     # name: (data file, baselines' results file, cache of research scores)
-    "m1": (DATA, Path(__file__).resolve().parents[2] / "results" / "competition.json",
-           HERE / "results" / "m1_research.json"),
-    "other": (HERE / "results" / "other.csv",
-              Path(__file__).resolve().parents[2] / "results"
-              / "competition_other.json",
-              HERE / "results" / "m1_research_other.json"),
+    "m1": (
+        DATA,
+        Path(__file__).resolve().parents[2] / "results" / "competition.json",
+        HERE / "results" / "m1_research.json",
+    ),
+    "other": (
+        HERE / "results" / "other.csv",
+        Path(__file__).resolve().parents[2] / "results" / "competition_other.json",
+        HERE / "results" / "m1_research_other.json",
+    ),
 }
 DATA_PATH, BASELINES, CACHE = COLLECTIONS["m1"]
 
@@ -56,9 +60,13 @@ def baseline_scores() -> dict:
         for f, r in by_frequency.items():
             names = report["series"][f]
             out[name][f] = {
-                "series": dict(zip(names, zip(r["per_series_smape"],
-                                              r["per_series_mase"], strict=True),
-                                   strict=True)),
+                "series": dict(
+                    zip(
+                        names,
+                        zip(r["per_series_smape"], r["per_series_mase"], strict=True),
+                        strict=True,
+                    )
+                ),
                 "fit_seconds_median": r["fit_seconds_median"],
                 "fit_seconds_total": r["fit_seconds_total"],
                 "n_failed": r["n_failed"],
@@ -69,7 +77,7 @@ def baseline_scores() -> dict:
 def select(series_names: list[str], half: str) -> list[str]:
     if half == "all":
         return series_names
-    return series_names[0 if half == "even" else 1::2]
+    return series_names[0 if half == "even" else 1 :: 2]
 
 
 def run(config: str, frequencies, seed: int, half: str) -> dict:
@@ -83,17 +91,24 @@ def run(config: str, frequencies, seed: int, half: str) -> dict:
         outcome = RUNNERS[candidate.kind](candidate, series, seed)
         r = score(outcome, series)
         out[f] = {
-            "series": {s.name: (a, b) for s, a, b in zip(
-                series, r["per_series_smape"], r["per_series_mase"], strict=True)},
+            "series": {
+                s.name: (a, b)
+                for s, a, b in zip(
+                    series, r["per_series_smape"], r["per_series_mase"], strict=True
+                )
+            },
             "fit_seconds_median": r["fit_seconds_median"],
             "fit_seconds_total": r["fit_seconds_total"],
             "n_failed": r["n_failed"],
             "failures": r["failures"],
             "wall": time.perf_counter() - t0,
         }
-        print(f"{config:28s} {f:9s} seed {seed} sMAPE {r['smape']:6.2f} MASE "
-              f"{r['mase']:.3f} fit {r['fit_seconds_median']:.3f}s "
-              f"failed {r['n_failed']} ({out[f]['wall']:.0f}s)", flush=True)
+        print(
+            f"{config:28s} {f:9s} seed {seed} sMAPE {r['smape']:6.2f} MASE "
+            f"{r['mase']:.3f} fit {r['fit_seconds_median']:.3f}s "
+            f"failed {r['n_failed']} ({out[f]['wall']:.0f}s)",
+            flush=True,
+        )
     return out
 
 
@@ -116,8 +131,9 @@ def summarise(entry_by_f: dict, reference: dict, frequencies, half: str):
             "fit": entry_by_f[f]["fit_seconds_median"],
         }
     for metric in ("rel_smape", "rel_mase"):
-        row[metric + "_geo"] = math.exp(np.mean([math.log(row[f][metric])
-                                                 for f in frequencies]))
+        row[metric + "_geo"] = math.exp(
+            np.mean([math.log(row[f][metric]) for f in frequencies])
+        )
     return row
 
 
@@ -126,11 +142,15 @@ def table(half: str, frequencies=FREQUENCIES, only=None) -> str:
     baselines = baseline_scores()
     reference = baselines["AutoETS"]
     entries = {**{k: {"0": v} for k, v in baselines.items()}, **cache}
-    lines = [f"half: {half}; relative to AutoETS on the same series",
-             "| configuration | seeds | " + " | ".join(
-                 f"{f[0]} sMAPE (rel) | {f[0]} MASE (rel)" for f in frequencies)
-             + " | geo sMAPE | geo MASE | fit s " + "/".join(f[0] for f in frequencies)
-             + " |", "|" + "---|" * (4 + 2 * len(frequencies) + 1)]
+    lines = [
+        f"half: {half}; relative to AutoETS on the same series",
+        "| configuration | seeds | "
+        + " | ".join(f"{f[0]} sMAPE (rel) | {f[0]} MASE (rel)" for f in frequencies)
+        + " | geo sMAPE | geo MASE | fit s "
+        + "/".join(f[0] for f in frequencies)
+        + " |",
+        "|" + "---|" * (4 + 2 * len(frequencies) + 1),
+    ]
     for name, by_seed in entries.items():
         if only and name not in only:
             continue
@@ -139,7 +159,7 @@ def table(half: str, frequencies=FREQUENCIES, only=None) -> str:
         if not rows:
             continue
 
-        def avg(key, f=None):
+        def avg(key, f=None, rows=rows):
             return np.mean([(r[f][key] if f else r[key]) for r in rows])
 
         cells = []
@@ -147,9 +167,12 @@ def table(half: str, frequencies=FREQUENCIES, only=None) -> str:
             cells.append(f"{avg('smape', f):.2f} ({avg('rel_smape', f):.3f})")
             cells.append(f"{avg('mase', f):.3f} ({avg('rel_mase', f):.3f})")
         lines.append(
-            f"| {name} | {len(rows)} | " + " | ".join(cells)
+            f"| {name} | {len(rows)} | "
+            + " | ".join(cells)
             + f" | **{avg('rel_smape_geo'):.3f}** | **{avg('rel_mase_geo'):.3f}** | "
-            + "/".join(f"{avg('fit', f):.3g}" for f in frequencies) + " |")
+            + "/".join(f"{avg('fit', f):.3g}" for f in frequencies)
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -169,9 +192,18 @@ def main():
         for seed in args.seeds:
             cache = load_cache()
             entry = cache.setdefault(config, {}).setdefault(str(seed), {})
-            todo = [f for f in args.frequencies if args.force or f not in entry
-                    or not set(select([s.name for s in load_m1(DATA_PATH, frequencies=[f])],
-                                      args.half)) <= set(entry[f]["series"])]
+            todo = [
+                f
+                for f in args.frequencies
+                if args.force
+                or f not in entry
+                or not set(
+                    select(
+                        [s.name for s in load_m1(DATA_PATH, frequencies=[f])], args.half
+                    )
+                )
+                <= set(entry[f]["series"])
+            ]
             if not todo:
                 continue
             result = run(config, todo, seed, args.half)
@@ -184,9 +216,15 @@ def main():
             CACHE.parent.mkdir(exist_ok=True)
             CACHE.write_text(json.dumps(cache))
     if args.table or args.configs:
-        print(table(args.half, args.frequencies,
-                    only=None if args.table and not args.configs else
-                    set(args.configs) | {"AutoETS", "Theta", "seasonal naive"}))
+        print(
+            table(
+                args.half,
+                args.frequencies,
+                only=None
+                if args.table and not args.configs
+                else set(args.configs) | {"AutoETS", "Theta", "seasonal naive"},
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
-                   0.99])
+ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
 BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.3])
 PHIS = np.array([0.8, 0.88, 0.94, 0.98])
 
@@ -53,7 +52,7 @@ def classical_indices(y: np.ndarray, m: int) -> np.ndarray:
         weights = np.ones(m) / m
     trend = np.convolve(y, weights, mode="valid")
     offset = (len(weights) - 1) // 2
-    ratios = y[offset:offset + len(trend)] / trend
+    ratios = y[offset : offset + len(trend)] / trend
     positions = np.arange(offset, offset + len(trend)) % m
     indices = np.array([ratios[positions == j].mean() for j in range(m)])
     del n
@@ -93,8 +92,9 @@ def _ses_levels(y: np.ndarray, alphas: np.ndarray):
 
 def _pick(errors: np.ndarray, min_obs: int = 0) -> np.ndarray:
     """Per prefix length k (0..n), the grid row with least SSE of errors[:, :k]."""
-    sse = np.concatenate([np.zeros((errors.shape[0], 1)),
-                          np.cumsum(errors ** 2, axis=1)], axis=1)  # (G, n+1)
+    sse = np.concatenate(
+        [np.zeros((errors.shape[0], 1)), np.cumsum(errors**2, axis=1)], axis=1
+    )  # (G, n+1)
     return np.argmin(sse, axis=0)  # (n+1,)
 
 
@@ -173,7 +173,9 @@ def damped_all(y: np.ndarray, h: int, phis=PHIS, alphas=ALPHAS[::2], betas=BETAS
     out[0] = y[0]
     k = np.arange(1, n + 1)
     rows = best[1:]
-    out[1:] = levels[rows, k - 1][:, None] + cum_phi[rows] * trends[rows, k - 1][:, None]
+    out[1:] = (
+        levels[rows, k - 1][:, None] + cum_phi[rows] * trends[rows, k - 1][:, None]
+    )
     return out
 
 
@@ -196,8 +198,14 @@ METHODS = {
 }
 
 
-def base_all(y: np.ndarray, h: int, m: int, method: str = "theta",
-             season_test: bool = True, log: bool = False):
+def base_all(
+    y: np.ndarray,
+    h: int,
+    m: int,
+    method: str = "theta",
+    season_test: bool = True,
+    log: bool = False,
+):
     """Statistical forecasts of ``y`` from every prefix, seasonally adjusted.
 
     ``method`` is a name in METHODS, or names joined by "+" (their mean).
@@ -208,8 +216,9 @@ def base_all(y: np.ndarray, h: int, m: int, method: str = "theta",
     n = len(y)
     adjusted = y / factors(indices, 0, n)
     if log:  # methods on log values: trends become growth rates
-        parts = [np.exp(METHODS[name](np.log(adjusted), h))
-                 for name in method.split("+")]
+        parts = [
+            np.exp(METHODS[name](np.log(adjusted), h)) for name in method.split("+")
+        ]
     else:
         parts = [METHODS[name](adjusted, h) for name in method.split("+")]
     forecast = np.mean(parts, axis=0)  # (n+1, h), seasonally adjusted
