@@ -62,6 +62,12 @@ FIXED = {
     "max_epochs": 5,
     "strategy": "direct",
     "random_state": 0,
+    # the floor's loop: the plain network, every epoch, no validation
+    "base": None,
+    "loss": "mse",
+    "max_steps": None,
+    "validation_size": None,
+    "early_stopping": False,
 }
 HORIZON = 12
 SECTIONS = ("fit", "airline", "memory", "profile")

@@ -130,7 +130,8 @@ def _digest_input(tensors: dict[str, torch.Tensor], text: str):
         tensor = tensors[name]
         yield f"{name}:{tensor.dtype}:{tuple(tensor.shape)}".encode()
         if tensor.numel():  # an empty tensor has no bytes (and cannot be viewed)
-            yield tensor.contiguous().view(torch.uint8).numpy().tobytes()
+            flat = tensor.contiguous().reshape(-1)  # (T, 1) may keep odd strides
+            yield flat.view(torch.uint8).numpy().tobytes()
 
 
 def checksum(tensors: dict[str, torch.Tensor], text: str) -> str:

@@ -183,7 +183,7 @@ def failing():
     """An LSTM whose window does not fit the first two training windows."""
     y = load_airline()
     cv = ExpandingWindowSplitter(fh=FH, initial_window=30, step_length=12)
-    network = LSTMForecaster(window_length=40, **TINY)
+    network = LSTMForecaster(window_length=40, base=None, **TINY)  # plain: no padding
     with pytest.warns(RuntimeWarning, match="LSTMForecaster failed"):  # per fold
         result = evaluate_by_horizon(
             {"lstm": network, "naive": NaiveForecaster()},

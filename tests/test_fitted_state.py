@@ -11,13 +11,15 @@ import torch
 import sktime_rnn.training.trainer as trainer_module
 from sktime_rnn import GRUForecaster, LSTMForecaster
 from sktime_rnn.exceptions import TrainingDivergedError
+from sktime_rnn.networks.hybrid import HybridForecastNetwork
 
 TINY = {"window_length": 6, "hidden_size": 4, "max_epochs": 2, "random_state": 0}
 STRATEGY_PARAMS = {
-    "direct": {},
-    "recursive": {},
-    "seq2seq": {},
-    "stateful": {"stateful": True, "window_norm": None, "batch_size": 4},
+    "direct": {"base": None},
+    "recursive": {"base": None},
+    "seq2seq": {"base": None},
+    "stateful": {"base": None, "stateful": True, "window_norm": None, "batch_size": 4},
+    "hybrid": {"base": "theta+damped"},
 }
 
 
@@ -34,7 +36,7 @@ def _monthly(n=120):
 
 
 def _fitted(name, **params):
-    strategy = "direct" if name == "stateful" else name
+    strategy = "direct" if name in ("stateful", "hybrid") else name
     forecaster = LSTMForecaster(
         **{**TINY, **STRATEGY_PARAMS[name], "strategy": strategy, **params}
     )
@@ -57,11 +59,20 @@ def _assert_unchanged(forecaster, snapshot):
 
 
 @pytest.mark.parametrize("name", list(STRATEGY_PARAMS))
-def test_an_update_that_diverges_leaves_the_forecaster_as_it_was(name):
+def test_an_update_that_diverges_leaves_the_forecaster_as_it_was(name, monkeypatch):
     forecaster = _fitted(name, on_nonfinite="raise")
     before = _snapshot(forecaster)
     new = _monthly()[100:110].copy()
-    new.iloc[5] = 1e30  # finite, but training on it overflows
+    if name == "hybrid":
+        # the hybrid trains on logarithms, where 1e300 is 690: make it diverge
+        batch_loss = HybridForecastNetwork.batch_loss
+        monkeypatch.setattr(
+            HybridForecastNetwork,
+            "batch_loss",
+            lambda self, *args: batch_loss(self, *args) * float("nan"),
+        )
+    else:
+        new.iloc[5] = 1e300  # finite, but training on it overflows
     with pytest.raises(TrainingDivergedError):
         forecaster.update(new)
     _assert_unchanged(forecaster, before)

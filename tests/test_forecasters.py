@@ -19,7 +19,13 @@ from sktime.transformations.series.func_transform import FunctionTransformer
 from sktime_rnn import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
 
 FORECASTERS = [LSTMForecaster, GRUForecaster, RNNForecaster, RecurrentForecaster]
-TINY = {"window_length": 12, "hidden_size": 8, "max_epochs": 3, "random_state": 0}
+TINY = {
+    "window_length": 12,
+    "hidden_size": 8,
+    "max_epochs": 3,
+    "random_state": 0,
+    "base": None,  # the plain network: these tests are about it
+}
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +136,9 @@ def test_future_exogenous_values_are_used():
         hidden_size=8,
         max_epochs=60,
         lr=0.01,
+        loss="mse",
+        batch_size=32,
+        early_stopping=False,
         random_state=0,
     )
     forecaster.fit(y[:-2], X=X[:-2], fh=[1, 2])

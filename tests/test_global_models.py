@@ -7,7 +7,13 @@ from sktime.utils._testing.hierarchical import _make_hierarchical
 
 from sktime_rnn import GRUForecaster, LSTMForecaster
 
-TINY = {"window_length": 6, "hidden_size": 8, "max_epochs": 3, "random_state": 0}
+TINY = {
+    "window_length": 6,
+    "hidden_size": 8,
+    "max_epochs": 3,
+    "random_state": 0,
+    "base": None,  # the plain network (tests/test_hybrid.py: the hybrid)
+}
 
 
 def _panel(lengths, end="2001-12", seed=0, scale=None):

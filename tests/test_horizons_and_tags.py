@@ -12,7 +12,13 @@ import sktime_rnn
 from sktime_rnn import GRUForecaster, LSTMForecaster, RecurrentForecaster
 from sktime_rnn.exceptions import InvalidParameterError, PersistenceError
 
-TINY = {"window_length": 4, "hidden_size": 3, "max_epochs": 2, "random_state": 0}
+TINY = {
+    "window_length": 4,
+    "hidden_size": 3,
+    "max_epochs": 2,
+    "random_state": 0,
+    "base": None,  # the plain network (tests/test_hybrid.py: the hybrid)
+}
 
 
 @pytest.fixture(autouse=True)

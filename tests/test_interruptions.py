@@ -12,6 +12,8 @@ from sktime_rnn.training.checkpoint import Checkpoint, CheckpointError
 
 # two layers with dropout: a resumed fit must also continue the dropout masks
 PARAMS = {
+    "base": None,
+    "early_stopping": False,  # every epoch counts: interruptions are by epoch
     "window_length": 6,
     "hidden_size": 4,
     "num_layers": 2,

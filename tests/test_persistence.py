@@ -2,6 +2,7 @@
 
 import json
 import pathlib
+import resource
 import warnings
 
 import numpy as np
@@ -178,6 +179,31 @@ def _rewrite(path, edit, keep_signature=False):
 
 def _with_param(document, name, value):
     return {**document, "params": {**document["params"], name: value}}
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: _with_param(_with_param(d, "hidden_size", 2048), "num_layers", 2),
+        lambda d: {**d, "state": {**d["state"], "n_steps": 58368}},
+    ],
+    ids=["hidden_size=2048, num_layers=2", "n_steps=58368"],
+)
+def test_a_file_describing_a_huge_network_is_refused_before_allocating_it(
+    edit, tmp_path
+):
+    # the weights of such a network would take gigabytes; the file holds tiny
+    # ones: the shapes are compared before anything is allocated
+    path = _saved(tmp_path)
+    _rewrite(path, edit)
+    before = _peak_rss_mib()
+    with pytest.raises(PersistenceError, match="do not fit|n_steps"):
+        load(path)
+    assert _peak_rss_mib() - before < 200  # the 67 million weights: 268 MiB
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,13 @@ from sktime_rnn import (
 )
 from sktime_rnn.persistence import PersistenceError
 
-TINY = {"window_length": 6, "hidden_size": 4, "max_epochs": 2, "random_state": 0}
+TINY = {
+    "window_length": 6,
+    "hidden_size": 4,
+    "max_epochs": 2,
+    "random_state": 0,
+    "base": None,  # the plain network, whose windows set the length checks
+}
 
 
 def _series(n=40, name="y"):
@@ -96,7 +102,9 @@ BAD_INPUTS = [
         "categorical y",
         lambda: _fit(pd.Series(["a"] * 40)),
         TypeError,
-        "y column 0 has dtype object (text or categorical values); y must hold numbers",
+        # the dtype of text is object before pandas 3 and str since
+        f"y column 0 has dtype {pd.Series(['a']).dtype} (text or categorical values); "
+        "y must hold numbers",
     ),
     (
         "dates without frequency",
@@ -176,7 +184,7 @@ BAD_INPUTS = [
         "unknown loss",
         lambda: _fit(loss="poisson"),
         ValueError,
-        "loss must be one of ['mse', 'mae', 'huber', 'normal', 'quantile']",
+        "loss must be one of ['mase', 'mse', 'mae', 'huber', 'normal', 'quantile']",
     ),
     (
         "truncation > window",
@@ -295,6 +303,10 @@ SAVE_CASES = [
     (GRUForecaster, {"bidirectional": True}),
     (RNNForecaster, {"cell": "rnn_relu", "strategy": "recursive"}),
     (RecurrentForecaster, {"cell": "gru", "strategy": "seq2seq"}),
+    # the hybrid: a statistical part with a learned correction
+    (LSTMForecaster, {"base": "theta+damped"}),
+    (GRUForecaster, {"base": "theta", "n_models": 2, "sp": 12}),
+    (LSTMForecaster, {"base": "auto", "interval_calibration": "conformal"}),
 ]
 
 

@@ -10,7 +10,13 @@ from sktime.forecasting.base import ForecastingHorizon
 from sktime_rnn import GRUForecaster, LSTMForecaster
 
 STRATEGIES = ["direct", "recursive", "seq2seq"]
-TINY = {"window_length": 12, "hidden_size": 8, "max_epochs": 3, "random_state": 0}
+TINY = {
+    "window_length": 12,
+    "hidden_size": 8,
+    "max_epochs": 3,
+    "random_state": 0,
+    "base": None,  # strategies and likelihoods of the plain network
+}
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +152,9 @@ def _rolling_one_step(forecaster, y, start):
 
 
 AR_PARAMS = {
+    "base": None,
+    "early_stopping": False,  # the intervals of a fixed 20-epoch fit
+    "validation_size": None,
     "window_length": 10,
     "window_norm": None,  # a stationary series: no per-window rescaling
     "hidden_size": 16,

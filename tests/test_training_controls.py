@@ -25,6 +25,22 @@ from sktime_rnn.training.streams import SeriesStreams
 
 CELLS = ["rnn_tanh", "rnn_relu", "lstm", "lstm_no_forget", "gru"]
 
+# the plain network, with the settings these tests were designed with (the
+# defaults before the hybrid): its training controls are what they test
+PLAIN = {
+    "base": None,
+    "loss": "mse",
+    "lr": 0.01,
+    "batch_size": 128,
+    "max_steps": None,
+    "validation_size": None,
+    "early_stopping": False,
+}
+
+
+def _plain(cls, **params):
+    return cls(**{**PLAIN, **params})
+
 
 def _input_gradient(network, past, truncation_length):
     past = past.clone().requires_grad_(True)
@@ -67,7 +83,8 @@ def test_streaming_in_chunks_equals_one_pass(cell):
 
 def test_stateful_forecaster_uses_state_beyond_the_window():
     y = load_airline()
-    forecaster = LSTMForecaster(
+    forecaster = _plain(
+        LSTMForecaster,
         window_length=6,
         window_norm=None,
         stateful=True,
@@ -209,9 +226,9 @@ def test_long_memory_lstm_learns_elman_and_truncated_lstm_do_not():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GradientWarning)
-        lstm = test_mse(LSTMForecaster(**common))
-        elman = test_mse(RNNForecaster(**common))
-        truncated = test_mse(LSTMForecaster(**common, truncation_length=10))
+        lstm = test_mse(_plain(LSTMForecaster, **common))
+        elman = test_mse(_plain(RNNForecaster, **common))
+        truncated = test_mse(_plain(LSTMForecaster, **common, truncation_length=10))
     assert lstm < 0.1 * variance
     assert elman > 0.5 * variance
     assert truncated > 0.5 * variance
@@ -219,7 +236,8 @@ def test_long_memory_lstm_learns_elman_and_truncated_lstm_do_not():
 
 def test_huge_learning_rate_warns_of_exploding_gradients_and_forecasts_stay_finite():
     y = load_airline()
-    forecaster = LSTMForecaster(
+    forecaster = _plain(
+        LSTMForecaster,
         window_length=12,
         optimizer="sgd",
         lr=50.0,
@@ -248,10 +266,10 @@ def test_nan_loss_rolls_back_to_the_last_good_weights(monkeypatch):
     y = load_airline()
     params = dict(window_length=12, batch_size=200, max_epochs=10, random_state=0)
     # batch_size > windows: one step per epoch, so the NaN strikes in epoch 4
-    clean = LSTMForecaster(**{**params, "max_epochs": 3}).fit(y, fh=[1])
+    clean = _plain(LSTMForecaster, **{**params, "max_epochs": 3}).fit(y, fh=[1])
     monkeypatch.setattr(torch.nn.MSELoss, "forward", _nan_loss_after(3))
     with pytest.warns(GradientWarning, match="NaN or infinite in epoch 4"):
-        rolled_back = LSTMForecaster(**params).fit(y, fh=[1])
+        rolled_back = _plain(LSTMForecaster, **params).fit(y, fh=[1])
     assert rolled_back.history_.stopped_early == "non-finite loss"
     assert len(rolled_back.history_.epoch_losses) == 3
     for a, b in zip(
@@ -268,7 +286,7 @@ def test_weights_made_infinite_by_a_step_with_a_finite_loss_are_rolled_back(
 ):
     y = load_airline()
     params = dict(window_length=12, batch_size=200, max_epochs=10, random_state=0)
-    clean = LSTMForecaster(**{**params, "max_epochs": 3}).fit(y, fh=[1])
+    clean = _plain(LSTMForecaster, **{**params, "max_epochs": 3}).fit(y, fh=[1])
     original, calls = torch.optim.Adam.step, {"n": 0}
 
     def step(self, *args, **kwargs):  # one step per epoch: epoch 4's ends in inf
@@ -281,7 +299,7 @@ def test_weights_made_infinite_by_a_step_with_a_finite_loss_are_rolled_back(
 
     monkeypatch.setattr(torch.optim.Adam, "step", step)
     with pytest.warns(GradientWarning, match="NaN or infinite in epoch 4"):
-        rolled_back = LSTMForecaster(**params).fit(y, fh=[1])
+        rolled_back = _plain(LSTMForecaster, **params).fit(y, fh=[1])
     assert len(rolled_back.history_.epoch_losses) == 3
     for a, b in zip(
         clean.network_.parameters(), rolled_back.network_.parameters(), strict=True
@@ -292,13 +310,16 @@ def test_weights_made_infinite_by_a_step_with_a_finite_loss_are_rolled_back(
 
 def test_nan_loss_raises_when_asked(monkeypatch):
     monkeypatch.setattr(torch.nn.MSELoss, "forward", _nan_loss_after(0))
-    forecaster = LSTMForecaster(window_length=12, max_epochs=2, on_nonfinite="raise")
+    forecaster = _plain(
+        LSTMForecaster, window_length=12, max_epochs=2, on_nonfinite="raise"
+    )
     with pytest.raises(TrainingDivergedError, match="lr .* clip_grad_norm"):
         forecaster.fit(load_airline(), fh=[1])
 
 
 def test_fitted_params_expose_the_gradient_diagnostics():
-    forecaster = LSTMForecaster(
+    forecaster = _plain(
+        LSTMForecaster,
         window_length=12,
         max_epochs=4,
         batch_size=32,
@@ -315,8 +336,13 @@ def test_fitted_params_expose_the_gradient_diagnostics():
 
 def test_vanishing_gradients_warn():
     y = load_airline()
-    forecaster = RNNForecaster(
-        window_length=120, cell="rnn_relu", init="default", max_epochs=2, random_state=0
+    forecaster = _plain(
+        RNNForecaster,
+        window_length=120,
+        cell="rnn_relu",
+        init="default",
+        max_epochs=2,
+        random_state=0,
     )
     with pytest.warns(GradientWarning, match="vanish"):
         forecaster.fit(y, fh=[1])

@@ -11,9 +11,16 @@ import torch
 from sktime.datasets import load_airline
 
 from sktime_rnn import GRUForecaster, LSTMForecaster, load, save
+from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.training.windows import SlidingWindows
 
-PARAMS = {"window_length": 12, "hidden_size": 8, "random_state": 0, "batch_size": 32}
+PARAMS = {
+    "window_length": 12,
+    "hidden_size": 8,
+    "random_state": 0,
+    "batch_size": 32,
+    "base": None,  # the plain network's sliding windows
+}
 
 
 @pytest.fixture(autouse=True)
@@ -208,3 +215,19 @@ def test_calibrated_intervals_survive_saving(tmp_path):
     narrow = intervals.iloc[:, 1] - intervals.iloc[:, 0]
     wide = intervals.iloc[:, 3] - intervals.iloc[:, 2]
     assert (wide > narrow).all()
+
+
+def test_auto_validation_steps_aside_on_a_series_too_short_to_hold_out():
+    # a series with 3 windows: "auto" (3 held out) trains on all of them
+    y = pd.Series(np.sin(np.arange(9.0)))
+    params = {"hidden_size": 4, "max_epochs": 2, "window_length": 4, "base": None}
+    forecaster = LSTMForecaster(**params).fit(y, fh=[1, 2, 3])
+    assert forecaster.history_.val_losses == []
+    assert np.isfinite(forecaster.predict()).all()
+    # an explicit size insists, and so does calibration, which needs them
+    with pytest.raises(InvalidDataError, match="validation_size=3 leaves no"):
+        LSTMForecaster(**params, validation_size=3).fit(y, fh=[1, 2, 3])
+    with pytest.raises(
+        InvalidDataError, match="interval_calibration='conformal' needs"
+    ):
+        LSTMForecaster(**params, interval_calibration="conformal").fit(y, fh=[1, 2, 3])

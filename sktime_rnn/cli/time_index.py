@@ -11,6 +11,7 @@ __all__ = ["parse_times", "regular_grid", "seasonal_period"]
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 
 from sktime_rnn.cli.errors import CommandError
 
@@ -59,7 +60,9 @@ def parse_times(column, flag, date_format=None, dayfirst=False) -> pd.Index:
         raise CommandError(
             f"{flag} holds values that are not dates ({_first_line(error)}); {hint}"
         ) from error
-    index = pd.DatetimeIndex(times, name=column.name)
+    # nanoseconds whatever pandas inferred (pandas 3 reads microseconds), so
+    # that steps computed from ``asi8`` are in the unit ``Timedelta`` expects
+    index = pd.DatetimeIndex(times, name=column.name).as_unit("ns")
     if index.tz is not None:
         index = index.tz_convert(None)
     return index
@@ -115,7 +118,9 @@ def regular_grid(times, flag, hint=""):
                 f"{flag} is not regularly spaced: the smallest step is {step}, but "
                 f"{times[where]} to {times[where + 1]} is not a multiple of it{hint}"
             )
-        freq = pd.tseries.frequencies.to_offset(step)
+        # whole days as days: pandas 3 turns a one-day Timedelta into "24h"
+        days, rest = divmod(step, day)
+        freq = pd.offsets.Day(days) if not rest else to_offset(step)
     grid = pd.date_range(times[0], times[-1], freq=freq, name=times.name)
     off_grid = times.difference(grid)
     if len(off_grid):

@@ -72,7 +72,9 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
     def __init__(
         self,
         window_length="auto",
-        sp=1,
+        sp="auto",
+        base="auto",
+        shrinkage="auto",
         strategy="direct",
         window_norm="standard",
         hidden_size=32,
@@ -87,19 +89,20 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         stateful=False,
         clip_grad_norm=1.0,
         clip_grad_value=None,
-        loss="mse",
+        loss="mase",
         quantiles=DEFAULT_QUANTILES,
         n_samples=200,
         scheduled_sampling=0.0,
         optimizer="adam",
-        lr=0.01,
+        lr=0.003,
         weight_decay=0.0,
         lr_schedule=None,
         max_epochs=100,
-        batch_size=128,
-        validation_size=None,
-        early_stopping=False,
-        patience=10,
+        max_steps=600,
+        batch_size=512,
+        validation_size="auto",
+        early_stopping=True,
+        patience=None,
         min_delta=0.0,
         interval_calibration=None,
         n_models=1,
@@ -116,6 +119,8 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
     ):
         self.window_length = window_length
         self.sp = sp
+        self.base = base
+        self.shrinkage = shrinkage
         self.strategy = strategy
         self.window_norm = window_norm
         self.hidden_size = hidden_size
@@ -139,6 +144,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         self.weight_decay = weight_decay
         self.lr_schedule = lr_schedule
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.validation_size = validation_size
         self.early_stopping = early_stopping
@@ -205,7 +211,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
             self.fitted_state_ = self._fit_new(config, data, layout, fh, self.cutoff)
             return self
         _fitting.check_fits_pretraining(layout, fh, self.cutoff, pretrained, config)
-        _fitting.check_lengths(data, pretrained.window, pretrained.train_steps)
+        _fitting.check_fits_pretrained_data(data, pretrained)
         self.fitted_state_ = _fitting.fit_from_pretrained(
             config, data, layout, pretrained, self._callbacks(config)
         )
@@ -233,7 +239,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         cutoff = get_cutoff(y, return_index=True)
         data = split_data(y, X, pretrained.layout)
         _fitting.check_pretrained_horizon(fh, cutoff, pretrained, config)
-        _fitting.check_lengths(data, pretrained.window, pretrained.train_steps)
+        _fitting.check_fits_pretrained_data(data, pretrained)
         self.pretrained_state_ = _fitting.continue_pretraining(
             config, pretrained, data, self._callbacks(config)
         )
@@ -274,6 +280,8 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         """
         state = self.fitted_state_
         data = split_data(y, X, state.layout)
+        if state.base is not None:
+            _fitting.check_positive(data, f"the forecaster is a hybrid ({state.base})")
         self.fitted_state_ = _fitting.updated_state(
             state, data, update_params, self._callbacks(state.config)
         )

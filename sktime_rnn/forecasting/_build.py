@@ -7,6 +7,7 @@ __all__ = ["build_network", "build_trainer", "members_of"]
 import torch
 
 from sktime_rnn.networks import RecurrentEncoder
+from sktime_rnn.networks.hybrid import HybridForecastNetwork
 from sktime_rnn.networks.likelihoods import make_likelihood
 from sktime_rnn.networks.model import (
     DirectForecastNetwork,
@@ -40,11 +41,14 @@ def build_network(
     n_series: int,
     generator: torch.Generator,
     n_members: int | None = None,
+    base: str | None = None,
 ):
     """The network of the strategy, cell, likelihood and ``n_models`` of ``params``.
 
     ``n_steps`` is the number of horizon steps the network outputs: the fitted
-    steps (direct), 1 (recursive) or all steps up to the largest (seq2seq).
+    steps (direct), 1 (recursive) or all steps up to the largest (seq2seq, and
+    the hybrid of a statistical ``base``: a
+    :class:`~sktime_rnn.networks.hybrid.HybridForecastNetwork`).
     With more than one member (``n_members``, default ``params.n_models``), an
     :class:`EnsembleNetwork`. Every initial weight is drawn from ``generator``
     (through :func:`global_rng_from`, since module constructors draw from
@@ -53,7 +57,9 @@ def build_network(
     n_members = params.n_models if n_members is None else n_members
     with global_rng_from(generator):
         members = [
-            _single_network(params, cell, n_targets, n_exog, n_steps, n_series)
+            _hybrid_network(params, cell, n_steps)
+            if base is not None
+            else _single_network(params, cell, n_targets, n_exog, n_steps, n_series)
             for _ in range(n_members)
         ]
     network = members[0] if len(members) == 1 else EnsembleNetwork(members)
@@ -63,6 +69,12 @@ def build_network(
 def members_of(network) -> list:
     """The networks trained one by one: the members of an ensemble, or itself."""
     return list(network.members) if isinstance(network, EnsembleNetwork) else [network]
+
+
+def _hybrid_network(params, cell, n_steps):
+    # inputs: the values before the origin (relative to its level) and a mask
+    encoder = _encoder(params, cell, 2, params.bidirectional, params.skip_connections)
+    return HybridForecastNetwork(encoder, n_steps, params.loss)
 
 
 def _single_network(params, cell, n_targets, n_exog, n_steps, n_series):
@@ -96,11 +108,14 @@ def build_trainer(
     callbacks=(),
     on_interrupt: str = "keep",
     schedule: bool = True,
+    early_stopping: bool = False,
 ) -> Trainer:
     """The trainer for the optimisation hyper-parameters of ``params``.
 
-    ``schedule=False`` (fine-tuning in ``update``) trains at the optimiser's
-    current learning rate without a schedule or early stopping.
+    ``early_stopping``: whether this fit stops early (``params.early_stopping``
+    where there are validation windows). ``schedule=False`` (fine-tuning in
+    ``update``) trains at the optimiser's current learning rate without a
+    schedule, a step budget or early stopping.
     """
     recursive_rollout = params.strategy == "recursive" and params.scheduled_sampling > 0
     return Trainer(
@@ -114,7 +129,8 @@ def build_trainer(
         clip_grad_value=params.clip_grad_value,
         truncation_length=params.truncation_length,
         scheduled_sampling=params.scheduled_sampling if recursive_rollout else None,
-        early_stopping=params.early_stopping and schedule,
+        max_steps=params.max_steps if schedule else None,
+        early_stopping=early_stopping and schedule,
         patience=params.patience,
         min_delta=params.min_delta,
         on_nonfinite=params.on_nonfinite,

@@ -78,19 +78,27 @@ class Calibration:
 def _conformal_quantile(scores: torch.Tensor, coverage: float) -> torch.Tensor:
     """The ``ceil((n + 1) c)``-th smallest of ``n`` scores, per step and column.
 
-    With too few scores for the level (``(n + 1) c > n``) the largest score.
+    Missing scores (NaN: a target past the end of its series) do not count;
+    with too few scores for the level (``(n + 1) c > n``) the largest one.
     """
-    n = scores.shape[0]
-    rank = min(n, math.ceil((n + 1) * coverage))
-    return scores.sort(dim=0).values[max(rank, 1) - 1]
+    known = ~scores.isnan()
+    n = known.sum(dim=0).clamp_min(1)  # (S, C)
+    rank = torch.ceil((n + 1) * coverage).long().clamp(1, None).minimum(n)
+    ordered = torch.where(known, scores, math.inf).sort(dim=0).values
+    return ordered.gather(0, (rank - 1).unsqueeze(0)).squeeze(0)
 
 
 @torch.inference_mode()
-def calibrate(network, validation) -> Calibration:
+def calibrate(
+    network, validation, hybrid: bool = False, shrinkage: float = 1.0
+) -> Calibration:
     """Forecast every validation window with the trained network.
 
     The network outputs one forecast per step of the windows' targets (the
-    direct and seq2seq strategies).
+    direct and seq2seq strategies, and a ``hybrid``: windows of
+    :class:`~sktime_rnn.training.origins.OriginWindows`, whose forecasts and
+    targets are in the units of the data, NaN where a target is past the end;
+    its forecasts apply ``shrinkage`` of the correction, as its predictions do).
     """
     network.eval()
     params, targets = [], []
@@ -98,7 +106,16 @@ def calibrate(network, validation) -> Calibration:
         index = torch.arange(
             start, min(start + 4096, len(validation)), device=validation.series.device
         )
-        past, future_exog, target = validation.batch(index)
+        batch = validation.batch(index)
+        if hybrid:
+            past, path, log_base, log_target, mask, _ = batch
+            log_forecast = log_base + shrinkage * network(past, path)  # (N, S)
+            forecast = log_forecast.double().exp()
+            target = torch.where(mask > 0, log_target.double().exp(), math.nan)
+            params.append(forecast[..., None, None].cpu())  # (N, S, 1, 1)
+            targets.append(target[..., None].cpu())  # (N, S, 1)
+            continue
+        past, future_exog, target = batch
         params.append(network(past, future_exog).cpu())
         targets.append(target.cpu())
     params, targets = torch.cat(params), torch.cat(targets)

@@ -52,7 +52,7 @@ def check_numeric(data, name: str, allow_bool: bool) -> None:
     >>> check_numeric(pd.DataFrame({"a": ["x", "y"]}), "X", allow_bool=True)
     Traceback (most recent call last):
     ...
-    sktime_rnn.exceptions.InvalidDataError: X column 'a' has dtype object (text or ...
+    sktime_rnn.exceptions.InvalidDataError: X column 'a' has dtype ... (text or ...)
     """
     if isinstance(data, pd.Series):
         data = data.to_frame()

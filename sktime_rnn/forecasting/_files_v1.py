@@ -19,6 +19,9 @@ from sktime_rnn.forecasting._time_index import encode_index
 
 # hyper-parameters added after version 1, with the defaults that reproduce it
 _NEW_PARAMS = {
+    "base": None,
+    "shrinkage": "auto",
+    "max_steps": None,
     "weight_decay": 0.0,
     "lr_schedule": None,
     "validation_size": None,
@@ -87,6 +90,9 @@ def _upgrade(tensors: dict, document: dict) -> tuple[dict, dict]:
     ] + [{"best_epoch": None, "stop_reason": None}] * (n_members - 1)
     state = {
         "cell": fitted["cell"],
+        "base": None,
+        "sp": int(params["sp"]),
+        "shrinkage": 1.0,
         "window": fitted["window"],
         "n_steps": fitted["n_steps"],
         "n_members": n_members,

@@ -20,6 +20,7 @@ __all__ = [
 ]
 
 import copy
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -30,21 +31,25 @@ import torch
 
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting._build import build_network, build_trainer, members_of
-from sktime_rnn.forecasting._calibration import calibrate
+from sktime_rnn.forecasting._hybrid import hybrid_window, resolve_base
+from sktime_rnn.forecasting._inputs import HybridInputs, PlainInputs, inputs_for
 from sktime_rnn.forecasting._params import AUTO_WINDOW_FLOOR, check_truncation
 from sktime_rnn.forecasting._preparation import (
     SeriesData,
     SeriesLayout,
-    scaled_values,
+    infer_season_length,
 )
-from sktime_rnn.forecasting._scaling import PanelScaling
-from sktime_rnn.forecasting._state import FittedState, PretrainedState, StreamState
+from sktime_rnn.forecasting._state import (
+    FittedState,
+    PretrainedState,
+    StreamState,
+    network_steps,
+)
 from sktime_rnn.networks.encoder import concat_batch, select_batch
 from sktime_rnn.networks.model import EnsembleNetwork
-from sktime_rnn.training import SlidingWindows, TrainingHistory
+from sktime_rnn.training import TrainingHistory
 from sktime_rnn.training.checkpoint import Checkpoint
 from sktime_rnn.training.runtime import draw_seed, make_generator, thread_count
-from sktime_rnn.training.streams import SeriesStreams
 
 
 # ------------------------------------------------------------ shapes and sizes
@@ -76,7 +81,7 @@ def training_steps(config, fh, cutoff) -> np.ndarray:
     return np.arange(1, int(steps.max()) + 1)
 
 
-def resolve_window(config, data: SeriesData, train_steps, owner: str) -> int:
+def resolve_window(config, data: SeriesData, train_steps, owner: str, sp: int) -> int:
     """``window_length``, or for "auto" ``max(round(sp / 2), 12)``.
 
     "auto" is capped at half of the shortest series' length minus the
@@ -88,7 +93,7 @@ def resolve_window(config, data: SeriesData, train_steps, owner: str) -> int:
         window = config.window_length
     else:
         shortest = min(len(frame) for frame in data.y.frames)
-        wanted = max(int(round(config.sp / 2)), AUTO_WINDOW_FLOOR)
+        wanted = max(int(round(sp / 2)), AUTO_WINDOW_FLOOR)
         window = max(1, min(wanted, (shortest - largest) // 2))
     check_truncation(config, window, owner)
     return window
@@ -108,12 +113,41 @@ def check_lengths(data: SeriesData, window: int, train_steps) -> None:
             )
 
 
-def _n_steps(config, train_steps) -> int:
-    return {
-        "direct": len(train_steps),
-        "recursive": 1,
-        "seq2seq": int(train_steps.max()),
-    }[config.strategy]
+def check_fits_pretrained_data(data: SeriesData, pretrained: PretrainedState) -> None:
+    """Refuse series the pretrained network cannot read.
+
+    The plain network needs a window plus the largest horizon step of every
+    series; the hybrid pads short series but takes logarithms, so it needs
+    positive values.
+    """
+    if pretrained.base is None:
+        check_lengths(data, pretrained.window, pretrained.train_steps)
+    else:
+        check_positive(data, f"the pretrained network is a hybrid ({pretrained.base})")
+
+
+def check_positive(data: SeriesData, whose: str) -> None:
+    """Refuse values at or below 0 for a hybrid, ``whose`` saying which one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sktime_rnn.forecasting._preparation import split_data
+    >>> data = split_data(pd.DataFrame({"y": [1.0, 0.0]}), None, None)
+    >>> check_positive(data, "a hybrid")
+    Traceback (most recent call last):
+    ...
+    sktime_rnn.exceptions.InvalidDataError: y has 1 value(s) at or below 0, but ...
+    """
+    for position, frame in enumerate(data.y.frames):
+        values = frame.to_numpy()
+        if (values <= 0).any():
+            what = "y" if not data.y.is_panel else data.y.label(position)
+            raise InvalidDataError(
+                f"{what} has {int((values <= 0).sum())} value(s) at or below 0, but "
+                f"{whose}, which works on logarithms of positive series: fit "
+                "with base=None for data that can be 0 or negative"
+            )
 
 
 # -------------------------------------------------------------------- training
@@ -122,15 +156,20 @@ def generator_for(config) -> torch.Generator:
     return make_generator(draw_seed(config.random_state), config.torch_device)
 
 
+def resolve_sp(config, layout: SeriesLayout, cutoff) -> int:
+    """``sp``, or for "auto" the season length the time index implies."""
+    if config.sp != "auto":
+        return config.sp
+    return infer_season_length(cutoff, layout.freq)
+
+
 def _train(
     config,
     network,
-    series: list[np.ndarray],
-    window: int,
-    train_steps,
-    n_targets: int,
+    windows,
+    validation,
+    streams,
     epochs: int,
-    generator,
     optimizers: list | None,
     histories: list[TrainingHistory],
     callbacks=(),
@@ -139,35 +178,25 @@ def _train(
 ):
     """Train ``network``'s members in place; return (network, optimizers, histories).
 
-    ``update=True`` fine-tunes: no schedule, no early stopping, no validation
-    split, and Ctrl-C is re-raised (the caller throws the copy away). An
-    ensemble interrupted before all members trained keeps the trained ones.
+    ``update=True`` fine-tunes: no schedule, no early stopping, and Ctrl-C is
+    re-raised (the caller throws the copy away). An ensemble interrupted
+    before all members trained keeps the trained ones. Without a training
+    window (a hybrid on a series too short to hold out its validation
+    origins and train), the network stays as it is.
     """
-    device = config.torch_device
-    parts = [torch.as_tensor(s, device=device) for s in series]
-    validation_size = None if update else config.validation_size
-    windows, validation = SlidingWindows.split(
-        parts, window, train_steps, n_targets, validation_size
-    )
-    streams = None
-    if config.stateful:
-        streams = [
-            SeriesStreams(
-                part,
-                train_steps,
-                n_targets,
-                n_streams=config.batch_size,
-                chunk_length=window,
-            )
-            for part in parts
-        ]
+    histories = list(histories)
+    if not len(windows):
+        for history in histories:
+            history.stop_reason, history.best_epoch = "no training windows", 0
+        return network, optimizers, histories
     trainer = build_trainer(
         config,
         epochs,
-        generator,
+        generator_for(config),
         callbacks,
         on_interrupt="raise" if update else "keep",
         schedule=not update,
+        early_stopping=config.early_stopping and validation is not None,
     )
     members = members_of(network)
     if optimizers is None:
@@ -182,7 +211,6 @@ def _train(
                 for n in range(len(members))
             ]
         )
-    histories = list(histories)
     with thread_count(config.num_threads):
         kept = trainer.fit_members(
             members, windows, optimizers, histories, validation, streams, checkpoints
@@ -195,18 +223,6 @@ def _train(
         )
         network = members[0] if kept == 1 else EnsembleNetwork(members)
     return network, optimizers, histories
-
-
-def _calibration(config, network, series, window: int, train_steps, n_targets: int):
-    """With ``interval_calibration``, the trained network's validation errors."""
-    if config.interval_calibration is None:
-        return None
-    parts = [torch.as_tensor(s, device=config.torch_device) for s in series]
-    _, validation = SlidingWindows.split(
-        parts, window, train_steps, n_targets, config.validation_size
-    )
-    with thread_count(config.num_threads):
-        return calibrate(network, validation)
 
 
 def checkpoint_for(directory, digest: str, series, train_steps) -> Checkpoint | None:
@@ -230,46 +246,49 @@ def params_digest(params: dict, owner: str) -> str:
 
 
 # ------------------------------------------------------------------- contexts
-def _context(
-    config,
-    network,
-    window: int,
-    train_steps,
-    series: list[np.ndarray],
-    indices: list[pd.Index],
-    stream: StreamState | None = None,
-    new_rows: list | None = None,
-):
+def _context(config, network, inputs, rows, indices, stream=None, new_rows=None):
     """Every series' context rows and times, and a stateful network's state.
 
-    Window mode keeps, per series, the last window plus what an update's
-    windows need. Stateful mode keeps the whole history, and the state after
-    its last step: warmed up anew over the whole history, or (``stream`` and
-    ``new_rows`` given) continued over the new rows only.
+    What the context holds is the inputs' choice (:meth:`PlainInputs.context`,
+    :meth:`HybridInputs.context`). A stateful network also keeps its state
+    after the last step: warmed up anew over the whole history, or
+    (``stream`` and ``new_rows`` given) continued over the new rows only.
     """
+    rows, indices = inputs.context(rows, indices)
     if not config.stateful:
-        length = window + int(train_steps.max()) - 1
-        return [s[-length:] for s in series], [i[-length:] for i in indices], None
+        return rows, indices, None
     device = config.torch_device
     states, features = [], []
     with thread_count(config.num_threads), torch.inference_mode():
-        for position, rows in enumerate(series):
+        for position, values in enumerate(rows):
             start = None
             if stream is not None:  # continue from the state, over the new rows
-                rows = new_rows[position]
+                values = new_rows[position]
                 start = [select_batch(s, position) for s in stream.hidden]
-                if not len(rows):
+                if not len(values):
                     states.append(start)
                     features.append(stream.features[position : position + 1])
                     continue
-            inputs = torch.as_tensor(rows, device=device).unsqueeze(0)
-            last, state = network.warm_up(inputs, start)
+            sequence = torch.as_tensor(values, device=device).unsqueeze(0)
+            last, state = network.warm_up(sequence, start)
             states.append(state)
             features.append(last)
     hidden = [
         concat_batch([s[layer] for s in states]) for layer in range(len(states[0]))
     ]
-    return series, indices, StreamState(torch.cat(features), hidden)
+    return rows, indices, StreamState(torch.cat(features), hidden)
+
+
+def inputs_of(state: FittedState) -> PlainInputs | HybridInputs:
+    """The inputs a fitted state was trained with."""
+    return inputs_for(
+        state.config,
+        state.window,
+        state.train_steps,
+        state.layout.n_targets,
+        state.sp,
+        state.base,
+    )
 
 
 # ----------------------------------------------------------------------- fits
@@ -288,51 +307,58 @@ def fit_new(
 
     ``fh`` and ``cutoff`` give the horizon steps it is trained on; ``owner``
     (the class's name) and ``params`` (its hyper-parameters as given) name
-    the checkpoint of this fit.
+    the checkpoint of this fit. The network is a hybrid where ``base``
+    resolves to a statistical part (:func:`resolve_base`), else plain.
     """
     train_steps = training_steps(config, fh, cutoff)
-    window = resolve_window(config, data, train_steps, owner)
-    check_lengths(data, window, train_steps)
+    sp = resolve_sp(config, layout, cutoff)
+    base = resolve_base(config, data, layout)
+    if base is not None:
+        train_steps = np.arange(1, int(train_steps.max()) + 1)  # every step
+        window = hybrid_window(config, sp)
+        check_truncation(config, window, owner)
+    else:
+        window = resolve_window(config, data, train_steps, owner, sp)
+        check_lengths(data, window, train_steps)
+    inputs = inputs_for(config, window, train_steps, layout.n_targets, sp, base)
     n_series = len(data.keys)
-    scaling = PanelScaling.fit(*_raw_values(data))
+    scaling = inputs.scaling(data)
     numbers = list(range(n_series)) if config.series_embedding_dim else None
-    series = scaled_values(data, scaling, list(range(n_series)), numbers)
+    rows = inputs.rows(data, scaling, list(range(n_series)), numbers)
     checkpoint = None
     if config.checkpoint_dir is not None:
         digest = params_digest(params, owner)
-        checkpoint = checkpoint_for(config.checkpoint_dir, digest, series, train_steps)
-    generator = generator_for(config)
+        checkpoint = checkpoint_for(config.checkpoint_dir, digest, rows, train_steps)
     network = build_network(
         config,
         cell,
         layout.n_targets,
         layout.n_exog,
-        _n_steps(config, train_steps),
+        network_steps(config, train_steps, base),
         n_series,
-        generator,
+        generator_for(config),
+        base=base,
     )
     histories = [TrainingHistory() for _ in members_of(network)]
+    windows, validation, streams = inputs.windows(rows)
     network, optimizers, histories = _train(
         config,
         network,
-        series,
-        window,
-        train_steps,
-        layout.n_targets,
+        windows,
+        validation,
+        streams,
         config.max_epochs,
-        generator,
         None,
         histories,
         callbacks,
         checkpoint,
     )
     indices = [frame.index for frame in data.y.frames]
-    context, context_index, stream = _context(
-        config, network, window, train_steps, series, indices
-    )
-    calibration = _calibration(
-        config, network, series, window, train_steps, layout.n_targets
-    )
+    context, context_index, stream = _context(config, network, inputs, rows, indices)
+    shrinkage = resolve_shrinkage(config, base, n_series)
+    calibration = None
+    if config.interval_calibration is not None:
+        calibration = inputs.calibration(network, rows, shrinkage)
     return FittedState(
         config=config,
         layout=layout,
@@ -349,14 +375,25 @@ def fit_new(
         stream=stream,
         optimizers=optimizers,
         calibration=calibration,
+        base=base,
+        sp=sp,
+        shrinkage=shrinkage,
     )
 
 
-def _raw_values(data: SeriesData):
-    values = [data.values(position) for position in range(len(data.keys))]
-    y = [v[0] for v in values]
-    x = None if data.x is None else [v[1] for v in values]
-    return y, x
+def resolve_shrinkage(config, base: str | None, n_trained_series: int) -> float:
+    """``shrinkage``, or for "auto" 0.5 for a network trained on one series, else 1.
+
+    In the M1 study a hybrid trained on a single series forecast better with
+    half its correction, on M1 and on a second collection alike (the
+    correction is estimated from one series' few windows); one trained on a
+    panel, with all of it.
+    """
+    if base is None:
+        return 1.0
+    if config.shrinkage != "auto":
+        return float(config.shrinkage)
+    return 0.5 if n_trained_series == 1 else 1.0
 
 
 def pretrained_from(state: FittedState) -> PretrainedState:
@@ -369,7 +406,17 @@ def pretrained_from(state: FittedState) -> PretrainedState:
         layout=state.layout,
         histories=state.histories,
         optimizers=state.optimizers,
+        base=state.base,
+        sp=state.sp,
     )
+
+
+def _embedding_numbers(config, pretrained, keys):
+    """Series seen in pretraining keep their number, others that of an unseen one."""
+    if not config.series_embedding_dim:
+        return None
+    lookup = {key: n for n, key in enumerate(pretrained.layout.keys)}
+    return [lookup.get(key, len(pretrained.layout.keys)) for key in keys]
 
 
 def fit_from_pretrained(
@@ -381,44 +428,44 @@ def fit_from_pretrained(
 ) -> FittedState:
     """A state for ``data`` from a copy of the pretrained network.
 
-    The new series get their own scaling and context; with
-    ``fine_tune_epochs > 0`` the copy trains on them for that many epochs.
-    Series seen in pretraining keep their embedding number, others get the
-    number of an unseen series.
+    The new series get their own scaling (or statistical part) and context;
+    with ``fine_tune_epochs > 0`` the copy trains on them for that many
+    epochs.
     """
-    lookup = {key: n for n, key in enumerate(pretrained.layout.keys)}
-    n_trained = len(pretrained.layout.keys)
-    numbers = None
-    if config.series_embedding_dim:
-        numbers = [lookup.get(key, n_trained) for key in data.keys]
-    scaling = PanelScaling.fit(*_raw_values(data))
-    series = scaled_values(data, scaling, list(range(len(data.keys))), numbers)
+    inputs = inputs_for(
+        config,
+        pretrained.window,
+        pretrained.train_steps,
+        layout.n_targets,
+        pretrained.sp,
+        pretrained.base,
+    )
+    numbers = _embedding_numbers(config, pretrained, data.keys)
+    scaling = inputs.scaling(data)
+    rows = inputs.rows(data, scaling, list(range(len(data.keys))), numbers)
     network = copy.deepcopy(pretrained.network)
     histories = copy.deepcopy(pretrained.histories)
     optimizers = None
-    generator = generator_for(config)
     if config.fine_tune_epochs > 0:
+        windows, validation, streams = inputs.windows(rows)
         network, optimizers, histories = _train(
             config,
             network,
-            series,
-            pretrained.window,
-            pretrained.train_steps,
-            layout.n_targets,
+            windows,
+            validation,
+            streams,
             config.fine_tune_epochs,
-            generator,
             None,
             histories,
             callbacks,
         )
     indices = [frame.index for frame in data.y.frames]
-    window, train_steps = pretrained.window, pretrained.train_steps
-    context, context_index, stream = _context(
-        config, network, window, train_steps, series, indices
-    )
-    calibration = _calibration(
-        config, network, series, window, train_steps, layout.n_targets
-    )
+    context, context_index, stream = _context(config, network, inputs, rows, indices)
+    n_trained = len(pretrained.layout.keys)
+    shrinkage = resolve_shrinkage(config, pretrained.base, n_trained)
+    calibration = None
+    if config.interval_calibration is not None:
+        calibration = inputs.calibration(network, rows, shrinkage)
     return FittedState(
         config=config,
         layout=layout,
@@ -428,13 +475,16 @@ def fit_from_pretrained(
         network=network,
         scaling=scaling,
         series_numbers=numbers,
-        n_trained_series=n_trained,
+        n_trained_series=len(pretrained.layout.keys),
         context=context,
         context_index=context_index,
         histories=histories,
         stream=stream,
         optimizers=optimizers,
         calibration=calibration,
+        base=pretrained.base,
+        sp=pretrained.sp,
+        shrinkage=shrinkage,
     )
 
 
@@ -453,16 +503,25 @@ def check_fits_pretraining(layout, fh, cutoff, pretrained, config) -> None:
 
 
 def check_pretrained_horizon(fh, cutoff, pretrained, config) -> None:
-    """Refuse an ``fh`` whose steps differ from those the network was trained for."""
+    """Refuse an ``fh`` the network was not trained for.
+
+    The plain direct network forecasts exactly its pretraining steps; the
+    hybrid and seq2seq networks every step up to their largest.
+    """
     if fh is None or config.strategy == "recursive":
         return
     steps = training_steps(config, fh, cutoff)
-    if not np.array_equal(steps, pretrained.train_steps):
+    trained = pretrained.train_steps
+    if pretrained.base is not None:
+        fits = int(steps.max()) <= int(trained.max())
+    else:
+        fits = np.array_equal(steps, trained)
+    if not fits:
         raise InvalidDataError(
             f"fh {fh.to_relative(cutoff).to_numpy().tolist()} differs from the "
-            f"horizon the network was pretrained for, "
-            f"{pretrained.train_steps.tolist()}; pass that fh, or pretrain a fresh "
-            "forecaster (e.g. sklearn.clone of this one) for another horizon"
+            f"horizon the network was pretrained for, {trained.tolist()}; pass "
+            "that fh, or pretrain a fresh forecaster (e.g. sklearn.clone of this "
+            "one) for another horizon"
         )
 
 
@@ -471,38 +530,34 @@ def continue_pretraining(
 ) -> PretrainedState:
     """Train a copy of the pretrained network on more panel data.
 
-    The panel gets its own scaling; series seen before keep their embedding
-    number.
+    The panel gets its own scaling (or statistical parts); series seen before
+    keep their embedding number.
     """
-    lookup = {key: n for n, key in enumerate(pretrained.layout.keys)}
-    n_trained = len(pretrained.layout.keys)
-    numbers = None
-    if config.series_embedding_dim:
-        numbers = [lookup.get(key, n_trained) for key in data.keys]
-    scaling = PanelScaling.fit(*_raw_values(data))
-    series = scaled_values(data, scaling, list(range(len(data.keys))), numbers)
-    network, optimizers = copy.deepcopy((pretrained.network, pretrained.optimizers))
-    network, optimizers, histories = _train(
+    inputs = inputs_for(
         config,
-        network,
-        series,
         pretrained.window,
         pretrained.train_steps,
         pretrained.layout.n_targets,
+        pretrained.sp,
+        pretrained.base,
+    )
+    numbers = _embedding_numbers(config, pretrained, data.keys)
+    rows = inputs.rows(data, inputs.scaling(data), list(range(len(data.keys))), numbers)
+    network, optimizers = copy.deepcopy((pretrained.network, pretrained.optimizers))
+    windows, validation, streams = inputs.windows(rows)
+    network, optimizers, histories = _train(
+        config,
+        network,
+        windows,
+        validation,
+        streams,
         config.max_epochs,
-        generator_for(config),
         optimizers,
         copy.deepcopy(pretrained.histories),
         callbacks,
     )
-    return PretrainedState(
-        cell=pretrained.cell,
-        window=pretrained.window,
-        train_steps=pretrained.train_steps,
-        network=network,
-        layout=pretrained.layout,
-        histories=histories,
-        optimizers=optimizers,
+    return dataclasses.replace(
+        pretrained, network=network, histories=histories, optimizers=optimizers
     )
 
 
@@ -527,19 +582,18 @@ def updated_state(
         )
     positions = [state.layout.keys.index(key) for key in data.keys]
     config = state.config
-    generator = generator_for(config)
-    scaled = scaled_values(data, state.scaling, positions, state.series_numbers)
+    inputs = inputs_of(state)
+    added = inputs.rows(data, state.scaling, positions, state.series_numbers)
     context = list(state.context)
     context_index = list(state.context_index)
     new_rows = [rows[:0] for rows in state.context]
     rewritten = False
     for number, position in enumerate(positions):
-        index = data.y.frames[number].index
         merged, merged_index, appended, changed = _merge(
             state.context[position],
             state.context_index[position],
-            scaled[number],
-            index,
+            added[number].astype(state.context[position].dtype),
+            data.y.frames[number].index,
             data.y.label(number),
         )
         context[position], context_index[position] = merged, merged_index
@@ -554,15 +608,17 @@ def updated_state(
     )
     if retrain:
         network, optimizers = copy.deepcopy((state.network, state.optimizers))
+        before = [
+            len(rows) - len(new) for rows, new in zip(context, new_rows, strict=True)
+        ]
+        windows, _, streams = inputs.update_windows(context, before)
         network, optimizers, histories = _train(
             config,
             network,
-            context,
-            state.window,
-            state.train_steps,
-            state.layout.n_targets,
+            windows,
+            None,
+            streams,
             config.update_epochs,
-            generator,
             optimizers,
             copy.deepcopy(state.histories),
             callbacks,
@@ -570,18 +626,11 @@ def updated_state(
         )
     if config.stateful and not (retrain or rewritten):
         context, context_index, stream = _context(
-            config,
-            network,
-            state.window,
-            state.train_steps,
-            context,
-            context_index,
-            state.stream,
-            new_rows,
+            config, network, inputs, context, context_index, state.stream, new_rows
         )
     else:
         context, context_index, stream = _context(
-            config, network, state.window, state.train_steps, context, context_index
+            config, network, inputs, context, context_index
         )
     return state.replace(
         network=network,

@@ -33,6 +33,8 @@ def forecast_params(state: FittedState, steps: np.ndarray, X) -> torch.Tensor:
     The recursive strategy rolls its point forecast forward; a stateful
     network forecasts from its state after the last observation.
     """
+    if state.base is not None:
+        return _hybrid_params(state, steps)
     horizon, past, future_exog = _inputs(state, steps, X)
     network = state.network
     with thread_count(state.config.num_threads), torch.inference_mode():
@@ -43,6 +45,22 @@ def forecast_params(state: FittedState, steps: np.ndarray, X) -> torch.Tensor:
         else:
             params = network(past, future_exog)
     return params[:, np.searchsorted(horizon, steps)].cpu()
+
+
+def _hybrid_params(state: FittedState, steps: np.ndarray) -> torch.Tensor:
+    """A hybrid's forecasts (B, S, 1, 1) at ``steps``, in the units of the data.
+
+    The statistical forecast from every series' end times the exponential of
+    the network's correction (the median of an ensemble's), scaled by the
+    state's ``shrinkage``.
+    """
+    origins = state.forecast_origins
+    past, path, log_base, *_ = origins.batch(torch.arange(len(origins)))
+    with thread_count(state.config.num_threads), torch.inference_mode():
+        log_forecast = log_base + state.shrinkage * state.network(past, path)
+    # in float64: the values of the data may lie beyond float32's range
+    forecast = log_forecast.cpu().double().exp()[:, :, None, None]  # (B, S, 1, 1)
+    return forecast[:, np.asarray(steps) - 1]
 
 
 def sample_paths(state: FittedState, steps: np.ndarray, X) -> np.ndarray:

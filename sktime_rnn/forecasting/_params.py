@@ -27,6 +27,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from sktime_rnn.exceptions import InvalidParameterError
+from sktime_rnn.forecasting._statistical import BASES
 from sktime_rnn.networks.cells import available_cells, get_cell
 from sktime_rnn.networks.init import INIT_SCHEMES
 from sktime_rnn.networks.likelihoods import LOSSES
@@ -185,7 +186,9 @@ def _positive_float(high, optional=False) -> Number:
 
 PARAM_RULES = {
     "window_length": OneOfOr("auto", _int(1, _MANY)),
-    "sp": _int(1, 100_000),
+    "sp": OneOfOr("auto", _int(1, 100_000)),
+    "base": OneOf(("auto", *BASES, None)),
+    "shrinkage": OneOfOr("auto", Number(numbers.Real, low=0, high=1, low_open=True)),
     "window_norm": OneOf(WINDOW_NORMS),
     "strategy": OneOf(STRATEGIES),
     "hidden_size": _int(1, 4096),
@@ -208,15 +211,17 @@ PARAM_RULES = {
     "weight_decay": Number(numbers.Real, low=0, high=1e3),
     "lr_schedule": OneOf(LR_SCHEDULES),
     "max_epochs": _int(1, _MANY),
+    "max_steps": _int(1, 10**9, optional=True),
     "batch_size": _int(1, 2**24),
     "validation_size": Either(
         (
+            OneOf(("auto",)),
             _int(1, _MANY, optional=True),
             Number(numbers.Real, low=0, high=1, low_open=True, high_open=True),
         )
     ),
     "early_stopping": OneOf((True, False)),
-    "patience": _int(1, _MANY),
+    "patience": _int(1, _MANY, optional=True),
     "min_delta": Number(numbers.Real, low=0, high=1e30),
     "interval_calibration": OneOf((None, "conformal")),
     "n_models": _int(1, 1000),
@@ -366,7 +371,7 @@ def _check_combinations(params) -> list[str]:
             "fh, which the recursive strategy does not train on: use "
             "strategy='direct' or 'seq2seq'"
         )
-    if params.stateful and params.validation_size is not None:
+    if params.stateful and params.validation_size not in (None, "auto"):
         problems.append(
             "stateful=True cannot hold out validation windows (it streams every "
             f"series whole), got validation_size={params.validation_size!r}"

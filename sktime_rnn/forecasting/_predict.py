@@ -98,7 +98,11 @@ def _residual_draws(state: FittedState, steps, X) -> np.ndarray:
     positions = np.searchsorted(network_horizon(state, steps), steps)
     calibration = state.calibration
     errors = calibration.targets - calibration.params[..., 0]  # (n, S_all, C)
-    draws = point[None] + errors[:, None, positions]  # (n, B, S, C)
+    errors = errors[:, positions]
+    # a hybrid's last validation origins have targets past the end (NaN): the
+    # draws are the validation windows observed at every step asked for
+    errors = errors[~np.isnan(errors).any(axis=(1, 2))]
+    draws = point[None] + errors[:, None]  # (n, B, S, C)
     return state.scaling.y.inverse(draws.swapaxes(0, 1)).swapaxes(0, 1)
 
 

@@ -9,9 +9,10 @@ which checks everything it reads.
 
 from __future__ import annotations
 
-__all__ = ["FittedState", "PretrainedState", "StreamState"]
+__all__ = ["FittedState", "PretrainedState", "StreamState", "network_steps"]
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -23,8 +24,10 @@ from torch import Tensor, nn
 from sktime_rnn.exceptions import PersistenceError
 from sktime_rnn.forecasting._build import build_network, members_of
 from sktime_rnn.forecasting._calibration import Calibration
+from sktime_rnn.forecasting._hybrid import last_origins, origin_data
 from sktime_rnn.forecasting._preparation import SeriesLayout
 from sktime_rnn.forecasting._scaling import PanelScaling, SeriesScaling
+from sktime_rnn.forecasting._statistical import BASES
 from sktime_rnn.forecasting._time_index import (
     decode_index,
     encode_index,
@@ -33,7 +36,43 @@ from sktime_rnn.forecasting._time_index import (
 )
 from sktime_rnn.networks.cells import available_cells
 from sktime_rnn.training.diagnostics import STOP_REASONS, TrainingHistory
+from sktime_rnn.training.origins import OriginWindows
 from sktime_rnn.training.runtime import make_generator
+
+
+def _network_on_meta(config, cell, *sizes) -> nn.Module | None:
+    """The network these sizes describe, without memory (None if it cannot be).
+
+    A plugin's cell may not build on torch's meta device; its file's shapes
+    are then only checked when the weights load.
+    """
+    meta = torch.device("meta")
+    try:
+        with meta:
+            return build_network(
+                SimpleNamespace(**{**vars(config), "torch_device": meta}),
+                cell,
+                *sizes[:4],
+                make_generator(0, torch.device("cpu")),
+                *sizes[4:],
+            )
+    except Exception:  # noqa: BLE001 - the real build reports what is wrong
+        return None
+
+
+def network_steps(config, train_steps, base) -> int:
+    """The steps the network forecasts at once, for ``train_steps``.
+
+    The hybrid and seq2seq: every step to the largest; direct: those of
+    ``train_steps``; recursive: one.
+    """
+    if base is not None:
+        return int(np.max(train_steps))
+    return {
+        "direct": len(train_steps),
+        "recursive": 1,
+        "seq2seq": int(np.max(train_steps)),
+    }[config.strategy]
 
 
 @dataclass
@@ -68,6 +107,8 @@ class PretrainedState:
         One per ensemble member.
     optimizers : list or None
         The optimisers, to continue pretraining on more data.
+    base, sp
+        As in :class:`FittedState`.
     """
 
     cell: str
@@ -77,6 +118,8 @@ class PretrainedState:
     layout: SeriesLayout
     histories: list[TrainingHistory]
     optimizers: list | None = None
+    base: str | None = None
+    sp: int = 1
 
 
 @dataclass
@@ -116,6 +159,14 @@ class FittedState:
     calibration : Calibration or None
         Validation forecasts and truths that calibrate the intervals
         (``interval_calibration="conformal"``).
+    base : str or None
+        The statistical part of a hybrid network ("theta+damped", ...), or
+        None for the plain network. A hybrid's context is every series' whole
+        history in the units of the data (the statistical part reads it all).
+    sp : int
+        The season length the fit used (``sp``, or what ``sp="auto"`` found).
+    shrinkage : float
+        The share of a hybrid network's correction its forecasts apply.
     optimizers : list or None
         The optimisers, continued by ``update``; not saved.
     """
@@ -134,6 +185,9 @@ class FittedState:
     histories: list[TrainingHistory]
     stream: StreamState | None = None
     calibration: Calibration | None = field(default=None, repr=False)
+    base: str | None = None
+    sp: int = 1
+    shrinkage: float = 1.0
     optimizers: list | None = field(default=None, repr=False)
 
     @property
@@ -170,6 +224,15 @@ class FittedState:
                     pd.DataFrame(x, index=index[-1:], columns=layout.x_columns)
                 )
         return layout.join(y_frames), layout.join(x_frames) if n_exog else None
+
+    @functools.cached_property
+    def forecast_origins(self) -> OriginWindows:
+        """A hybrid's inputs at every series' end (computed once per state)."""
+        steps = members_of(self.network)[0].n_steps
+        datas = [
+            origin_data(rows[:, 0], steps, self.sp, self.base) for rows in self.context
+        ]
+        return last_origins(datas, self.window, self.device)
 
     def replace(self, **changes) -> FittedState:
         """A new state with ``changes``; this one is left as it is."""
@@ -213,8 +276,9 @@ class FittedState:
                 parts = state if isinstance(state, tuple) else (state,)
                 for part, value in enumerate(parts):
                     arrays[f"stream.hidden.{depth}.{part}"] = value.cpu().numpy()
+        # a copy has the standard strides that safetensors and the checksum read
         tensors.update(
-            {k: torch.as_tensor(np.ascontiguousarray(v)) for k, v in arrays.items()}
+            {k: torch.as_tensor(np.array(v, order="C")) for k, v in arrays.items()}
         )
         return tensors
 
@@ -223,6 +287,9 @@ class FittedState:
         layout = self.layout
         return {
             "cell": self.cell,
+            "base": self.base,
+            "sp": int(self.sp),
+            "shrinkage": float(self.shrinkage),
             "window": int(self.window),
             "n_steps": int(members_of(self.network)[0].n_steps),
             "n_members": len(members_of(self.network)),
@@ -264,6 +331,13 @@ class FittedState:
         layout = reader.layout()
         n_series, n_targets, n_exog = len(layout.keys), layout.n_targets, layout.n_exog
         cell = reader.choice("cell", available_cells())
+        base = reader.choice("base", (*BASES, None))
+        sp = reader.integer("sp", 1, 100_000)
+        shrinkage = reader.field("shrinkage")
+        reader.require(
+            type(shrinkage) is float and 0 < shrinkage <= 1,
+            f"shrinkage must be a float in (0, 1], got {shrinkage!r}",
+        )
         window = reader.integer("window", 1)
         n_steps = reader.integer("n_steps", 1)
         n_members = reader.integer("n_members", 1, config.n_models)
@@ -272,6 +346,11 @@ class FittedState:
         reader.require(
             len(train_steps) >= 1 and bool(np.all(train_steps >= 1)),
             "train_steps must be positive",
+        )
+        expected = network_steps(config, train_steps, base)
+        reader.require(  # before the network is built: its head's size
+            n_steps == expected,
+            f"n_steps must be {expected} for these train_steps, got {n_steps}",
         )
         scaling = PanelScaling(
             SeriesScaling(
@@ -294,27 +373,33 @@ class FittedState:
             )
             series_numbers = series_numbers.tolist()
         width = n_targets + n_exog + (1 if config.series_embedding_dim else 0)
+        # a hybrid keeps the data's own values (whole histories, float64)
+        dtype = np.float64 if base is not None else np.float32
         index_spec = reader.index_spec()
         context, context_index = [], []
         for position in range(n_series):
-            rows = reader.array(f"context.{position}", (None, width), np.float32)
+            rows = reader.array(f"context.{position}", (None, width), dtype)
             codes = reader.array(f"context_index.{position}", (len(rows),), np.int64)
             reader.require(len(rows) >= 1, "a context must hold rows")
+            reader.require(
+                base is None or bool((rows > 0).all()),
+                "a hybrid's context must be positive",
+            )
             context.append(rows)
             context_index.append(decode_index(codes, index_spec))
         reader.require(
             (layout.freq is not None) == (index_spec["kind"] == "datetime"),
             "freq must be given exactly for a DatetimeIndex",
         )
+        sizes = (cell, n_targets, n_exog, n_steps, n_trained)
+        # shapes first, on the meta device: a file's sizes must not allocate
+        reader.check_shapes(_network_on_meta(config, *sizes, n_members, base))
         network = build_network(
             config,
-            cell,
-            n_targets,
-            n_exog,
-            n_steps,
-            n_trained,
+            *sizes,
             make_generator(0, torch.device("cpu")),
             n_members,
+            base,
         )
         reader.load_weights(network)
         histories = [reader.history(member) for member in range(n_members)]
@@ -331,7 +416,9 @@ class FittedState:
                 "calibration.params", (None, n_horizon, n_targets, n_params)
             )
             targets = reader.array(
-                "calibration.targets", (len(params), n_horizon, n_targets)
+                "calibration.targets",
+                (len(params), n_horizon, n_targets),
+                missing_ok=True,  # NaN: a target past the end of its series
             )
             reader.require(len(params) >= 1, "the calibration holds no forecasts")
             calibration = Calibration(params, targets)
@@ -350,6 +437,9 @@ class FittedState:
             histories=histories,
             stream=stream,
             calibration=calibration,
+            base=base,
+            sp=sp,
+            shrinkage=shrinkage,
         )
 
 
@@ -459,7 +549,9 @@ class _Reader:
         self.require(not problems, "; ".join(problems))
         return spec
 
-    def array(self, name: str, shape: tuple, dtype=np.float64) -> np.ndarray:
+    def array(
+        self, name: str, shape: tuple, dtype=np.float64, missing_ok: bool = False
+    ) -> np.ndarray:
         self.require(name in self.tensors, f"it lacks the array {name!r}")
         tensor = self.tensors[name]
         self.require(
@@ -471,8 +563,34 @@ class _Reader:
         )
         values = tensor.numpy().astype(dtype, copy=False)
         if np.issubdtype(values.dtype, np.floating):
-            self.require(bool(np.isfinite(values).all()), f"{name} is not finite")
+            known = values[~np.isnan(values)] if missing_ok else values
+            self.require(bool(np.isfinite(known).all()), f"{name} is not finite")
         return values
+
+    def check_shapes(self, network: nn.Module | None) -> None:
+        """Refuse weights whose names or shapes are not ``network``'s."""
+        if network is None:
+            return
+        saved = {
+            name.removeprefix("network."): tuple(value.shape)
+            for name, value in self.tensors.items()
+            if name.startswith("network.")
+        }
+        wanted = {
+            name: tuple(value.shape) for name, value in network.state_dict().items()
+        }
+        differing = sorted(
+            name
+            for name in saved.keys() | wanted.keys()
+            if saved.get(name) != wanted.get(name)
+        )
+        self.require(
+            not differing,
+            "the saved weights do not fit the network its hyper-parameters "
+            f"describe: {len(differing)} differ, e.g. {differing[:3]} (saved "
+            f"{[saved.get(n) for n in differing[:3]]}, described "
+            f"{[wanted.get(n) for n in differing[:3]]})",
+        )
 
     def load_weights(self, network: nn.Module) -> None:
         weights = {

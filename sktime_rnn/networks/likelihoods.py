@@ -21,7 +21,14 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-POINT_LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
+# "mase": the absolute error; the errors of standardised series are in units of
+# each series' spread, so it weighs every series alike, as MASE does
+POINT_LOSSES = {
+    "mase": nn.L1Loss,
+    "mse": nn.MSELoss,
+    "mae": nn.L1Loss,
+    "huber": nn.HuberLoss,
+}
 LOSSES = (*POINT_LOSSES, "normal", "quantile")
 _MIN_SCALE = 1e-4
 

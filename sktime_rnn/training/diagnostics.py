@@ -35,13 +35,14 @@ class GradientWarning(UserWarning):
 
 STOP_REASONS = (
     "max_epochs",
+    "max_steps",
     "early_stopping",
     "non-finite loss",
     "interrupted",
     "callback",
 )
-"""Why a fit stopped: all epochs run, no validation improvement, a NaN/inf loss
-or weights, Ctrl-C, or a callback that asked to stop."""
+"""Why a fit stopped: all epochs run, the step budget spent, no validation
+improvement, a NaN/inf loss or weights, Ctrl-C, or a callback that asked to stop."""
 
 
 @dataclass
@@ -93,8 +94,9 @@ class TrainingHistory:
 
     @property
     def stopped_early(self) -> str | None:
-        """The stop reason if training stopped before ``max_epochs``, else None."""
-        return None if self.stop_reason in (None, "max_epochs") else self.stop_reason
+        """The stop reason if training stopped before its budget, else None."""
+        budget = (None, "max_epochs", "max_steps")
+        return None if self.stop_reason in budget else self.stop_reason
 
     def lists(self) -> dict[str, list]:
         """The per-step and per-epoch records, by name (for saving)."""

@@ -18,8 +18,9 @@ class EarlyStopping:
 
     Parameters
     ----------
-    patience : int
-        Epochs without improvement tolerated before stopping.
+    patience : int or None
+        Epochs without improvement tolerated before stopping; None: never
+        stop, only keep the best epoch.
     min_delta : float
         Smallest decrease of the validation loss that counts as improvement.
 
@@ -33,7 +34,7 @@ class EarlyStopping:
     1
     """
 
-    def __init__(self, patience: int, min_delta: float):
+    def __init__(self, patience: int | None, min_delta: float):
         self.patience = patience
         self.min_delta = min_delta
         self.best_loss = math.inf
@@ -48,7 +49,7 @@ class EarlyStopping:
             self._best = [t.detach().clone() for t in _tensors(network)]
             return False
         self.wait += 1
-        return self.wait >= self.patience
+        return self.patience is not None and self.wait >= self.patience
 
     def restore(self, network: nn.Module) -> int | None:
         """Put the best epoch's weights back; return that epoch (None if none)."""

@@ -39,6 +39,44 @@ LR_SCHEDULES = (None, "cosine", "plateau", "onecycle")
 _FUSABLE = ("adam", "adamw")
 _PROFILE_BATCH = 256
 _EVAL_BATCH = 4096
+# modules whose forward is the same in training and evaluation mode (dropout
+# rates aside, checked in mode_matters)
+_MODE_FREE_PACKAGES = (
+    "torch.nn.modules.container",
+    "torch.nn.modules.linear",
+    "torch.nn.modules.loss",
+    "torch.nn.modules.rnn",
+    "torch.nn.modules.sparse",
+    "torch.nn.modules.dropout",
+    "sktime_rnn.networks.",
+)
+
+
+def mode_matters(network: nn.Module) -> bool:
+    """Whether ``train()`` and ``eval()`` change what ``network`` computes.
+
+    Dropout with a rate above 0 does; a module of unknown kind (a plugin's
+    cell, batch normalisation) is assumed to.
+
+    Examples
+    --------
+    >>> mode_matters(nn.Sequential(nn.LSTM(2, 3), nn.Dropout(0.0), nn.Linear(3, 1)))
+    False
+    >>> mode_matters(nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.1)))
+    True
+    >>> mode_matters(nn.BatchNorm1d(3))
+    True
+    """
+    for module in network.modules():
+        rates = (getattr(module, "p", 0), getattr(module, "dropout", 0))
+        if any(isinstance(rate, float | int) and rate > 0 for rate in rates):
+            return True
+        kind = type(module).__module__
+        if not kind.startswith(_MODE_FREE_PACKAGES):
+            return True
+    return False
+
+
 _DIVERGENCE_FACTOR = 10.0
 
 
@@ -81,11 +119,17 @@ class Trainer:
         each batch is rolled out over all its horizon steps, feeding back the
         truth or, with this probability, the network's own forecast (see
         :func:`~sktime_rnn.networks.rollout.roll_out`).
+    max_steps : int or None, default=None
+        Stop after this many optimiser steps, whatever the number of epochs
+        (an epoch of a large panel is many steps): the fit's cost no longer
+        grows with the data.
     early_stopping : bool, default=False
         Stop when the validation loss has not improved by ``min_delta`` for
         ``patience`` epochs and restore the best epoch's weights (needs
         validation windows).
-    patience : int, default=10
+    patience : int or None, default=10
+        Epochs without improvement before early stopping stops; None: train
+        the whole budget and keep the best epoch.
     min_delta : float, default=0.0
     on_nonfinite : {"warn", "raise"}
         On a NaN/inf loss the weights from the start of the epoch are restored;
@@ -129,8 +173,9 @@ class Trainer:
         clip_grad_value: float | None = None,
         truncation_length: int | None = None,
         scheduled_sampling: float | None = None,
+        max_steps: int | None = None,
         early_stopping: bool = False,
-        patience: int = 10,
+        patience: int | None = 10,
         min_delta: float = 0.0,
         on_nonfinite: str = "warn",
         on_interrupt: str = "keep",
@@ -149,6 +194,8 @@ class Trainer:
         self.clip_grad_value = clip_grad_value
         self.truncation_length = truncation_length
         self.scheduled_sampling = scheduled_sampling
+        self.max_steps = max_steps
+        self._steps_left = max_steps
         self.early_stopping = early_stopping
         self.patience = patience
         self.min_delta = min_delta
@@ -185,7 +232,7 @@ class Trainer:
             return schedules.CosineAnnealingLR(optimizer, T_max=self.max_epochs)
         if self.lr_schedule == "plateau":
             return schedules.ReduceLROnPlateau(
-                optimizer, factor=0.5, patience=max(1, self.patience // 2)
+                optimizer, factor=0.5, patience=max(1, (self.patience or 10) // 2)
             )
         if self.lr_schedule == "onecycle":
             return schedules.OneCycleLR(
@@ -203,6 +250,8 @@ class Trainer:
         horizon, feeding back its own forecast with the sampling probability
         in training and always when validating.
         """
+        if hasattr(network, "batch_loss"):  # a network that scores its own batches
+            return network.batch_loss(batch, self.truncation_length)
         past, future_exog, target = batch
         if self.scheduled_sampling is None:
             params = network(past, future_exog, self.truncation_length)
@@ -288,6 +337,8 @@ class Trainer:
         # batches of (nearly) equal size: 130 windows make two of 65, not one of
         # 128 and a noisy step on the last 2
         parts = order.tensor_split(-(-n_windows // self.batch_size))
+        if self._steps_left is not None:
+            parts = parts[: self._steps_left]
         steps = (
             self.train_step(network, optimizer, windows.batch(part), scheduler)
             for part in parts
@@ -362,6 +413,8 @@ class Trainer:
                 return False
         history.grad_norms.extend(grad_norms)
         history.clipped.extend(clipped)
+        if self._steps_left is not None:
+            self._steps_left -= len(losses)
         weights = sizes or [1] * len(losses)  # the mean over windows, if known
         mean = sum(w * loss for w, loss in zip(weights, losses, strict=True))
         history.epoch_losses.append(mean / sum(weights))
@@ -370,7 +423,9 @@ class Trainer:
     @torch.inference_mode()
     def validation_loss(self, network, windows: SlidingWindows) -> float:
         """Mean loss over every validation window, in evaluation mode."""
-        network.eval()
+        switch = mode_matters(network)  # toggling costs ~7% of a small fit
+        if switch:
+            network.eval()
         try:
             total, count = 0.0, 0
             for start in range(0, len(windows), _EVAL_BATCH):
@@ -383,7 +438,8 @@ class Trainer:
                 total += float(loss) * len(index)
                 count += len(index)
         finally:
-            network.train()
+            if switch:
+                network.train()
         return total / count
 
     # ------------------------------------------------------------------ fit
@@ -441,9 +497,14 @@ class Trainer:
             start,
             f"member {member + 1}" if member else "epochs",
         )
+        if stopping is not None and start == 0 and not finished:
+            if getattr(network, "untrained_is_a_forecast", False):
+                # epoch 0 is a candidate: the network must beat where it starts
+                stopping.update(0, self.validation_loss(network, validation), network)
         network.train()
         rollback = EpochRollback(network, optimizer)
         rollback.save()
+        self._steps_left = self.max_steps
         stop = history.stop_reason if finished else "max_epochs"
         history.stop_reason = stop
         try:
@@ -470,7 +531,8 @@ class Trainer:
         finally:
             reporter.close()
         if stopping is not None and stop != "non-finite loss":
-            history.best_epoch = stopping.restore(network) or history.best_epoch
+            if stopping.best_epoch is not None:
+                history.best_epoch = stopping.restore(network)
         network.eval()
         self._warn_if_diverging(network, windows, history, first_loss_count)
         if stop != "interrupted":
@@ -546,6 +608,9 @@ class Trainer:
                 return "interrupted"
             if reason is not None:
                 return reason
+            if self._steps_left is not None and self._steps_left <= 0:
+                history.stop_reason = "max_steps"
+                return "max_steps"
         return "max_epochs"
 
     def _end_epoch(
@@ -673,6 +738,8 @@ class Trainer:
         index = torch.arange(
             min(len(windows), _EVAL_BATCH), device=windows.series.device
         )
+        if hasattr(network, "reference_loss"):
+            return float(network.reference_loss(windows.batch(index)))
         past, _, target = windows.batch(index)
         _, loc, scale = network.normalize(past)
         likelihood = network.likelihood
@@ -715,9 +782,12 @@ class Trainer:
             min(len(windows), _PROFILE_BATCH), device=windows.series.device
         )
         batch = windows.batch(index)
-        if self.scheduled_sampling is not None:  # profile the one-step network
-            batch = (batch[0], batch[1][:, :1], batch[2][:, :1])
-        profile = gradient_flow_profile(network, *batch)
+        if hasattr(network, "gradient_flow"):
+            profile = network.gradient_flow(batch).cpu().numpy()
+        else:
+            if self.scheduled_sampling is not None:  # profile the one-step network
+                batch = (batch[0], batch[1][:, :1], batch[2][:, :1])
+            profile = gradient_flow_profile(network, *batch)
         history.gradient_flow = profile
         ratio = vanishing_ratio(profile)
         if np.isfinite(profile).all() and ratio < VANISHING_RATIO:

@@ -107,6 +107,7 @@ class SlidingWindows:
         steps,
         n_targets: int,
         validation_size: int | float | None,
+        required: bool = True,
     ) -> tuple[SlidingWindows, SlidingWindows | None]:
         """Training and validation windows of several series: a temporal split.
 
@@ -115,12 +116,15 @@ class SlidingWindows:
         float, at least one). Training windows end, targets included, before
         the first validation target, so no window straddles the split and no
         validation target is ever trained on. A series too short to give both
-        kinds trains only. Both share one buffer of the data.
+        kinds trains only. Both share one buffer of the data. If no series
+        can hold out a window, ``required=False`` trains on every window
+        without validation (the second value is None).
 
         Raises
         ------
         ValueError
-            If no series is long enough to hold out a validation window.
+            If ``required`` and no series is long enough to hold out a
+            validation window.
 
         Examples
         --------
@@ -151,6 +155,8 @@ class SlidingWindows:
             validation.append(starts[n_windows - n_val :])
             offset += part.shape[0]
         validation = torch.cat(validation)
+        if not len(validation) and not required:
+            return cls.from_series(series, window_length, steps, n_targets), None
         if not len(validation):
             raise InvalidDataError(
                 f"validation_size={validation_size!r} leaves no validation window: "

@@ -1,0 +1,164 @@
+"""Forecast origins of short series: padded input windows, masked targets.
+
+A hybrid network forecasts from every origin of every series, even one with
+less history than its window or fewer future values than its horizon: the
+window is left-padded with zeros (and a mask channel that says which values
+are real), and targets past the end of the series (or past a validation cut)
+are masked out of the loss. So a 9-point yearly series still gives training
+windows instead of being refused.
+"""
+
+from __future__ import annotations
+
+__all__ = ["OriginData", "OriginWindows"]
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor
+
+
+@dataclass
+class OriginData:
+    """One series, prepared: what the windows of its origins are cut from.
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        (T,) what the encoder reads, before the origin's level is subtracted.
+    level : numpy.ndarray
+        (T+1,) every origin's level (subtracted from the window it reads).
+    path : numpy.ndarray
+        (T+1, S) every origin's statistical forecast path, relative to its level.
+    log_base : numpy.ndarray
+        (T+1, S) the logarithm of every origin's statistical forecast.
+    log_target : numpy.ndarray
+        (T,) the logarithm of the observations.
+    log_scale : float
+        The logarithm of the series' in-sample seasonal-naive mean absolute
+        error (its MASE scale).
+    """
+
+    values: np.ndarray
+    level: np.ndarray
+    path: np.ndarray
+    log_base: np.ndarray
+    log_target: np.ndarray
+    log_scale: float
+
+
+class OriginWindows:
+    """The windows of chosen origins of several series, as batches of tensors.
+
+    Parameters
+    ----------
+    series : list of OriginData
+    origins : list of numpy.ndarray
+        Every series' origins (``k`` forecasts positions ``k..k+S-1`` from the
+        values before ``k``).
+    window_length : int
+        L, values read before each origin (left-padded where there are fewer).
+    cuts : list of int, optional
+        Per series, the first position whose target is masked (default: the
+        series' length, i.e. only values past its end are masked).
+    device : torch.device or str, default="cpu"
+        Where the tensors live.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = OriginData(
+    ...     values=np.arange(4.0), level=np.zeros(5), path=np.zeros((5, 2)),
+    ...     log_base=np.zeros((5, 2)), log_target=np.arange(4.0), log_scale=0.0)
+    >>> windows = OriginWindows([data], [np.array([1, 3])], window_length=3)
+    >>> past, _, _, target, mask, _ = windows.batch(torch.arange(2))
+    >>> past[0].tolist()  # origin 1: two padded steps, then the first value
+    [[0.0, 0.0], [0.0, 0.0], [0.0, 1.0]]
+    >>> target.tolist(), mask.tolist()  # origin 3: its second target is past the end
+    ([[1.0, 2.0], [3.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]])
+    """
+
+    def __init__(
+        self,
+        series: list[OriginData],
+        origins: list[np.ndarray],
+        window_length: int,
+        cuts: list[int] | None = None,
+        device: torch.device | str = "cpu",
+    ):
+        n_steps = series[0].path.shape[1]
+        cuts = cuts or [len(data.values) for data in series]
+        padded, starts, rows = [], [], {"level": [], "path": [], "log_base": []}
+        targets, masks, scales, offset = [], [], [], 0
+        for data, chosen, cut in zip(series, origins, cuts, strict=True):
+            n = len(data.values)
+            # L zeros (mask 0) before the series (mask 1), then S-1 for the targets
+            values = np.zeros((window_length + n, 2))
+            values[window_length:, 0] = data.values
+            values[window_length:, 1] = 1.0
+            padded.append(values)
+            starts.append(offset + chosen)  # the window of origin k ends before k
+            offset += len(values)
+            rows["level"].append(data.level[chosen])
+            rows["path"].append(data.path[chosen])
+            rows["log_base"].append(data.log_base[chosen])
+            positions = chosen[:, None] + np.arange(n_steps)[None, :]  # (N_i, S)
+            observed = positions < min(cut, n)
+            safe = np.clip(positions, 0, n - 1)
+            targets.append(np.where(observed, data.log_target[safe], 0.0))
+            masks.append(observed)
+            scales.append(np.full(len(chosen), data.log_scale))
+        self.window_length = window_length
+
+        def tensor(parts):
+            values = np.ascontiguousarray(np.concatenate(parts))
+            return torch.as_tensor(values, dtype=torch.float32, device=device)
+
+        self._buffer = tensor(padded)  # (sum(L + T_i), 2)
+        self._windows = self._buffer.unfold(0, window_length, 1)  # (., 2, L) view
+        starts = np.concatenate(starts)
+        self.starts = torch.as_tensor(starts, dtype=torch.long, device=device)
+        self.level = tensor(rows["level"])
+        self.path = tensor(rows["path"])
+        self.log_base = tensor(rows["log_base"])
+        self.target = tensor(targets)
+        self.mask = tensor(masks)
+        self.log_scale = tensor(scales)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @property
+    def series(self) -> Tensor:
+        """The buffer the windows are views of (where batches are gathered)."""
+        return self._buffer
+
+    def batch(self, index: Tensor):
+        """Gather origins ``index``.
+
+        Returns
+        -------
+        past : Tensor
+            (B, L, 2) the values before the origin minus its level, and the
+            mask of real values.
+        path, log_base : Tensor
+            (B, S) the statistical forecast path (relative to the level) and
+            its logarithm.
+        target, mask : Tensor
+            (B, S) the logarithm of the targets, and 1 where one is observed.
+        log_scale : Tensor
+            (B,) the logarithm of every origin's series' MASE scale.
+        """
+        windows = self._windows[self.starts[index]].transpose(1, 2)  # (B, L, 2)
+        level = self.level[index][:, None]  # (B, 1)
+        values = (windows[..., 0] - level) * windows[..., 1]  # padding stays 0
+        past = torch.stack([values, windows[..., 1]], dim=2)
+        return (
+            past,
+            self.path[index],
+            self.log_base[index],
+            self.target[index],
+            self.mask[index],
+            self.log_scale[index],
+        )
