@@ -141,7 +141,9 @@ def test_a_panel_pretrained_hybrid_fits_one_short_series():
     short = _yearly(12, seed=99)
     forecaster.fit(short, fh=range(1, 7))
     prediction = forecaster.predict()
+    # a series the network never saw gets half its correction, as one series
     assert forecaster.fitted_state_.base == "theta+damped"
+    assert forecaster.fitted_state_.shrinkage == 0.5
     assert prediction.index.equals(
         ForecastingHorizon(range(1, 7)).to_absolute_index(short.index[-1])
     )

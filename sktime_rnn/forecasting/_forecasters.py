@@ -46,11 +46,13 @@ _PARAMETERS = """\
         network, which reads standardised windows (see ``window_norm``).
     shrinkage : float in (0, 1] or "auto", default="auto"
         The share of a hybrid network's correction that its forecasts apply:
-        ``base * exp(shrinkage * c)``. "auto": 0.5 for a network trained on a
-        single series, whose correction rests on that series' few windows, 1
-        for one trained on a panel (or pretrained on one). In the M1 study
-        half the correction forecast better per series, on M1 and on a second
-        collection alike. No effect on the plain network.
+        ``base * exp(shrinkage * c)``. "auto": 1 for a network trained on the
+        panel it forecasts; 0.5 for one trained on a single series, whose
+        correction rests on that series' few windows, and for a pretrained
+        network applied to series it never saw (``fit`` after ``pretrain``).
+        In the M1 study half the correction forecast better per series, on M1
+        and on a second collection alike, and after ``pretrain`` on M1. No
+        effect on the plain network.
     strategy : {{"direct", "recursive", "seq2seq"}}, default="direct"
         How the horizon is forecast. "direct": one head predicts every step of
         ``fh`` at once (``fh`` needed in ``fit``). "recursive": a one-step
