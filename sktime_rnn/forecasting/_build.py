@@ -6,6 +6,7 @@ __all__ = ["build_network", "build_trainer", "members_of"]
 
 import torch
 
+from sktime_rnn.forecasting._params import optimisation_settings
 from sktime_rnn.networks import RecurrentEncoder
 from sktime_rnn.networks.hybrid import HybridForecastNetwork
 from sktime_rnn.networks.likelihoods import make_likelihood
@@ -109,19 +110,22 @@ def build_trainer(
     on_interrupt: str = "keep",
     schedule: bool = True,
     early_stopping: bool = False,
+    hybrid: bool = False,
 ) -> Trainer:
     """The trainer for the optimisation hyper-parameters of ``params``.
 
     ``early_stopping``: whether this fit stops early (``params.early_stopping``
     where there are validation windows). ``schedule=False`` (fine-tuning in
     ``update``) trains at the optimiser's current learning rate without a
-    schedule, a step budget or early stopping.
+    schedule, a step budget or early stopping. ``hybrid``: whether the network
+    is a hybrid (for ``lr`` and ``batch_size`` "auto").
     """
     recursive_rollout = params.strategy == "recursive" and params.scheduled_sampling > 0
+    lr, batch_size = optimisation_settings(params, hybrid)
     return Trainer(
         max_epochs=max_epochs,
-        batch_size=params.batch_size,
-        lr=params.lr,
+        batch_size=batch_size,
+        lr=lr,
         optimizer=params.optimizer,
         weight_decay=params.weight_decay,
         lr_schedule=params.lr_schedule if schedule else None,

@@ -46,6 +46,7 @@ from sktime_rnn.forecasting._state import (
     network_steps,
 )
 from sktime_rnn.networks.encoder import concat_batch, select_batch
+from sktime_rnn.networks.hybrid import HybridForecastNetwork
 from sktime_rnn.networks.model import EnsembleNetwork
 from sktime_rnn.training import TrainingHistory
 from sktime_rnn.training.checkpoint import Checkpoint
@@ -197,6 +198,7 @@ def _train(
         on_interrupt="raise" if update else "keep",
         schedule=not update,
         early_stopping=config.early_stopping and validation is not None,
+        hybrid=isinstance(members_of(network)[0], HybridForecastNetwork),
     )
     members = members_of(network)
     if optimizers is None:

@@ -21,6 +21,7 @@ import torch
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting._calibration import calibrate
 from sktime_rnn.forecasting._hybrid import origin_data, training_origins, update_origins
+from sktime_rnn.forecasting._params import optimisation_settings
 from sktime_rnn.forecasting._preparation import SeriesData, scaled_values
 from sktime_rnn.forecasting._scaling import PanelScaling, SeriesScaling
 from sktime_rnn.training import SlidingWindows
@@ -88,7 +89,7 @@ class PlainInputs:
                     part,
                     self.train_steps,
                     self.n_targets,
-                    n_streams=config.batch_size,
+                    n_streams=optimisation_settings(config, hybrid=False)[1],
                     chunk_length=self.window,
                 )
                 for part in parts

@@ -169,6 +169,10 @@ class PathOrNone:
 STRATEGIES = ("direct", "recursive", "seq2seq")
 PROBABILISTIC_LOSSES = ("normal", "quantile")
 AUTO_WINDOW_FLOOR = 12
+# lr and batch_size "auto": the hybrid's from the M1 study (a correction
+# from a zero-initialised head, many series' origins in a batch), the plain
+# network's from the accuracy suite (benchmarks/accuracy/RESULTS.md)
+AUTO_OPTIMISATION = {"hybrid": (0.003, 512), "plain": (0.01, 128)}
 DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
 MAX_PARAMETERS = 100_000_000
 """Networks (all ensemble members together) larger than this are refused."""
@@ -207,12 +211,12 @@ PARAM_RULES = {
     "n_samples": _int(1, 100_000),
     "scheduled_sampling": Number(numbers.Real, low=0, high=1),
     "optimizer": OneOf(tuple(OPTIMIZERS)),
-    "lr": _positive_float(1000.0),
+    "lr": OneOfOr("auto", _positive_float(1000.0)),
     "weight_decay": Number(numbers.Real, low=0, high=1e3),
     "lr_schedule": OneOf(LR_SCHEDULES),
     "max_epochs": _int(1, _MANY),
     "max_steps": _int(1, 10**9, optional=True),
-    "batch_size": _int(1, 2**24),
+    "batch_size": OneOfOr("auto", _int(1, 2**24)),
     "validation_size": Either(
         (
             OneOf(("auto",)),
@@ -439,3 +443,19 @@ def check_truncation(params, window: int, owner: str) -> None:
         raise InvalidParameterError(
             f"invalid hyper-parameters for {owner}: " + "; ".join(problems)
         )
+
+
+def optimisation_settings(params, hybrid: bool) -> tuple[float, int]:
+    """``lr`` and ``batch_size``, with "auto" resolved for the hybrid or plain network.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> optimisation_settings(SimpleNamespace(lr="auto", batch_size=64), False)
+    (0.01, 64)
+    """
+    lr, batch_size = AUTO_OPTIMISATION["hybrid" if hybrid else "plain"]
+    return (
+        lr if params.lr == "auto" else params.lr,
+        batch_size if params.batch_size == "auto" else params.batch_size,
+    )

@@ -759,7 +759,9 @@ class Trainer:
         kept_position = (history.best_epoch or len(history.epoch_losses)) - 1 - first
         kept = losses[kept_position] if kept_position >= 0 else losses[-1]
         reference = self.reference_loss(network, windows)
-        if kept > _DIVERGENCE_FACTOR * max(min(best, reference), 1e-12):
+        # losses are of standardised (or MASE-scaled) data, where 1 is a
+        # typical error: below 1e-4 nothing diverged (a constant series)
+        if kept > _DIVERGENCE_FACTOR * max(min(best, reference), 1e-4):
             warn(
                 f"the training loss ended at {kept:.3g} (lowest {best:.3g}; a network "
                 f"forecasting each window's mean scores {reference:.3g}): the "
