@@ -1,5 +1,6 @@
 """What a fitted forecaster can be asked: horizons, intervals, parameters that act."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -50,10 +51,61 @@ def test_steps_outside_the_fitted_horizon_are_refused_saying_what_is_possible():
         forecaster.predict(fh=[1, 5])
 
 
-def test_in_sample_steps_are_refused_as_such():
+@pytest.mark.parametrize("base", [None, "auto"])
+def test_an_in_sample_forecast_is_the_forecast_made_from_its_origin(base):
+    # the forecast of the last kept point equals what predict said one step
+    # earlier, with the same network (update without training moves the data)
+    y = _y(40)
+    params = {**TINY, "base": base}
+    before = LSTMForecaster(**params).fit(y.iloc[:-1], fh=[1, 2, 3])
+    after = copy.deepcopy(before).update(y.iloc[-1:], update_params=False)
+    in_sample = after.predict(fh=[0, 1])
+    assert np.isclose(in_sample.iloc[0], before.predict(fh=[1]).iloc[0])
+    assert np.isclose(in_sample.iloc[1], after.predict(fh=[1]).iloc[0])
+
+
+@pytest.mark.parametrize("base", [None, "auto"])
+def test_predict_residuals_without_y_scores_the_kept_data(base):
+    y = _y(40)
+    forecaster = LSTMForecaster(**{**TINY, "base": base}).fit(y, fh=[1, 2, 3])
+    residuals = forecaster.predict_residuals()
+    # the plain network keeps its window plus the largest step less one: its
+    # last 2 points are forecastable; the hybrid keeps the whole series and
+    # forecasts every point after its first 3 (the shortest history)
+    expected_length = 2 if base is None else len(y) - 3
+    assert residuals.index.equals(y.index[-expected_length:])
+    steps = list(range(1 - expected_length, 1))
+    expected = y.iloc[-expected_length:] - forecaster.predict(fh=steps)
+    pd.testing.assert_series_equal(residuals, expected)
+
+
+def test_predict_residuals_of_a_panel_are_per_series():
+    index = pd.MultiIndex.from_product(
+        [["a", "b"], pd.period_range("2000-01", periods=30, freq="M")]
+    )
+    y = pd.DataFrame({"v": np.tile(np.sin(np.arange(30) / 3) + 5, 2)}, index=index)
+    y.loc["b", "v"] = y.loc["b", "v"].to_numpy() * 2
+    forecaster = LSTMForecaster(**{**TINY, "base": "auto"}).fit(y, fh=[1, 2])
+    residuals = forecaster.predict_residuals()
+    assert residuals.notna().all().all()
+    for key in ("a", "b"):
+        assert residuals.loc[key].index.equals(y.loc[key].index[3:])
+    assert not np.allclose(residuals.loc["a"], residuals.loc["b"])
+
+
+def test_in_sample_steps_beyond_the_kept_data_are_refused_saying_what_is_possible():
     forecaster = LSTMForecaster(**TINY).fit(_y(), fh=[1, 2])
-    with pytest.raises(ValueError, match="no in-sample forecasts"):
-        forecaster.predict(fh=[-1, 1])
+    with pytest.raises(ValueError, match=r"in-sample steps \[-3\].*steps 0 to 0"):
+        forecaster.predict(fh=[-3, 1])
+    normal = LSTMForecaster(**TINY, loss="normal").fit(_y(), fh=[1, 2])
+    with pytest.raises(ValueError, match="in-sample forecasts with predict only"):
+        normal.predict_quantiles(fh=[0])
+
+
+def test_predict_residuals_without_y_says_when_nothing_kept_can_be_scored():
+    forecaster = LSTMForecaster(**TINY).fit(_y(), fh=[1])
+    with pytest.raises(ValueError, match="keeps too little data.*pass y"):
+        forecaster.predict_residuals()
 
 
 @pytest.mark.parametrize(

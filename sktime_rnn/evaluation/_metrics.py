@@ -11,7 +11,13 @@ pooled value averages over series and folds.
 
 from __future__ import annotations
 
-__all__ = ["score_folds", "steps_ahead", "summarise", "summarise_panel"]
+__all__ = [
+    "score_folds",
+    "series_forecasts",
+    "steps_ahead",
+    "summarise",
+    "summarise_panel",
+]
 
 import numpy as np
 import pandas as pd
@@ -45,38 +51,52 @@ def score_folds(results, metrics, y, levels=()):
         (for MASE the absolute error over the fold's scale, for RMSE the
         absolute error).
     """
-    n_levels = len(levels)
-    times = {key: part.index for key, part in split_series(y, n_levels).items()}
     kinds = {prediction_type(metric) for metric in metrics.values()}
     parts = []
+    for columns, y_train, y_test, predictions in series_forecasts(
+        results, y, levels, kinds
+    ):
+        for name, metric in metrics.items():
+            y_pred = predictions[prediction_type(metric)]
+            if y_pred is None:  # the fold failed: nothing to score
+                values = np.full(len(y_test), np.nan)
+            else:
+                values = _pointwise(metric, y_test, y_pred, y_train)
+            parts.append(pd.DataFrame({**columns, "metric": name, "value": values}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def series_forecasts(results, y, levels, kinds):
+    """Every series of every fold, with what identifies its forecasts.
+
+    Yields ``(columns, y_train, y_test, predictions)``: ``columns`` maps
+    ``*levels``, ``fold``, ``cutoff``, ``horizon`` (the steps ahead) and
+    ``time`` to the series' values in this fold; ``predictions`` maps each
+    of ``kinds`` (``"pred"``, ``"pred_interval"``, ...) to the series'
+    prediction of that kind, None where the fold failed.
+    """
+    n_levels = len(levels)
+    times = {key: part.index for key, part in split_series(y, n_levels).items()}
     for _, fold in results.iterrows():
         trains = split_series(fold["y_train"], n_levels)
         predictions = {
             kind: split_series(fold[f"y_{kind}"], n_levels) for kind in kinds
         }
         for key, y_test in split_series(fold["y_test"], n_levels).items():
-            y_train = trains[key]
-            steps, cutoff = steps_ahead(times[key], y_train, y_test)
-            for name, metric in metrics.items():
-                y_pred = predictions[prediction_type(metric)].get(key)
-                if y_pred is None:  # the fold failed: nothing to score
-                    values = np.full(len(y_test), np.nan)
-                else:
-                    values = _pointwise(metric, y_test, y_pred, y_train)
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            **dict(zip(levels, key, strict=True)),
-                            "fold": fold["fold"],
-                            "cutoff": cutoff,
-                            "horizon": steps,
-                            "time": y_test.index,
-                            "metric": name,
-                            "value": values,
-                        }
-                    )
-                )
-    return pd.concat(parts, ignore_index=True)
+            steps, cutoff = steps_ahead(times[key], trains[key], y_test)
+            columns = {
+                **dict(zip(levels, key, strict=True)),
+                "fold": fold["fold"],
+                "cutoff": cutoff,
+                "horizon": steps,
+                "time": y_test.index,
+            }
+            yield (
+                columns,
+                trains[key],
+                y_test,
+                {kind: found.get(key) for kind, found in predictions.items()},
+            )
 
 
 def steps_ahead(y_index, y_train, y_test):

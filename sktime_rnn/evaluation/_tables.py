@@ -7,8 +7,7 @@ __all__ = ["fold_table", "forecast_table", "overall_table"]
 import numpy as np
 import pandas as pd
 
-from sktime_rnn.evaluation._metrics import steps_ahead
-from sktime_rnn.evaluation._panel import split_series
+from sktime_rnn.evaluation._metrics import series_forecasts
 
 
 def forecast_table(raw, y, levels=()) -> pd.DataFrame:
@@ -18,36 +17,26 @@ def forecast_table(raw, y, levels=()) -> pd.DataFrame:
     """
     if "y_pred" not in raw:
         return pd.DataFrame()
-    n_levels = len(levels)
-    times = {key: part.index for key, part in split_series(y, n_levels).items()}
     parts = []
-    for _, fold in raw.iterrows():
-        trains = split_series(fold["y_train"], n_levels)
-        predictions = split_series(fold["y_pred"], n_levels)
-        for key, y_test in split_series(fold["y_test"], n_levels).items():
-            y_test = _as_frame(y_test)
-            y_pred = predictions.get(key)
-            steps, cutoff = steps_ahead(times[key], trains[key], y_test)
-            for position, variable in enumerate(y_test.columns):
-                predicted = (
-                    np.full(len(y_test), np.nan)
-                    if y_pred is None
-                    else _as_frame(y_pred).iloc[:, position].to_numpy(float)
+    for columns, _, y_test, predictions in series_forecasts(raw, y, levels, ["pred"]):
+        y_test, y_pred = _as_frame(y_test), predictions["pred"]
+        for position, variable in enumerate(y_test.columns):
+            predicted = (
+                np.full(len(y_test), np.nan)
+                if y_pred is None
+                else _as_frame(y_pred).iloc[:, position].to_numpy(float)
+            )
+            truth = y_test.iloc[:, position].to_numpy(float)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        **columns,
+                        "variable": variable,
+                        "y_true": truth,
+                        "y_pred": predicted,
+                    }
                 )
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            **dict(zip(levels, key, strict=True)),
-                            "fold": fold["fold"],
-                            "cutoff": cutoff,
-                            "horizon": steps,
-                            "time": y_test.index,
-                            "variable": variable,
-                            "y_true": y_test.iloc[:, position].to_numpy(float),
-                            "y_pred": predicted,
-                        }
-                    )
-                )
+            )
     return pd.concat(parts, ignore_index=True)
 
 

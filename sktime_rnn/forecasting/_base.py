@@ -102,7 +102,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         batch_size="auto",
         validation_size="auto",
         early_stopping=True,
-        patience=None,
+        patience="auto",
         min_delta=0.0,
         interval_calibration=None,
         n_models=1,
@@ -300,7 +300,8 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
 
     # --------------------------------------------------------------- predict
     def _predict(self, fh, X=None):
-        return point_forecast(self.fitted_state_, self._steps(fh), X)
+        steps = checked_steps(self.fitted_state_, fh, self.cutoff, in_sample=True)
+        return point_forecast(self.fitted_state_, steps, X)
 
     def _predict_quantiles(self, fh, X, alpha):
         return quantile_forecast(self.fitted_state_, self._steps(fh), X, alpha)

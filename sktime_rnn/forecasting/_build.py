@@ -111,6 +111,7 @@ def build_trainer(
     schedule: bool = True,
     early_stopping: bool = False,
     hybrid: bool = False,
+    one_series: bool = False,
 ) -> Trainer:
     """The trainer for the optimisation hyper-parameters of ``params``.
 
@@ -118,10 +119,11 @@ def build_trainer(
     where there are validation windows). ``schedule=False`` (fine-tuning in
     ``update``) trains at the optimiser's current learning rate without a
     schedule, a step budget or early stopping. ``hybrid``: whether the network
-    is a hybrid (for ``lr`` and ``batch_size`` "auto").
+    is a hybrid, ``one_series``: whether it trains on one series (for
+    ``lr``, ``batch_size`` and ``patience`` "auto").
     """
     recursive_rollout = params.strategy == "recursive" and params.scheduled_sampling > 0
-    lr, batch_size = optimisation_settings(params, hybrid)
+    lr, batch_size, patience = optimisation_settings(params, hybrid, one_series)
     return Trainer(
         max_epochs=max_epochs,
         batch_size=batch_size,
@@ -135,7 +137,7 @@ def build_trainer(
         scheduled_sampling=params.scheduled_sampling if recursive_rollout else None,
         max_steps=params.max_steps if schedule else None,
         early_stopping=early_stopping and schedule,
-        patience=params.patience,
+        patience=patience,
         min_delta=params.min_delta,
         on_nonfinite=params.on_nonfinite,
         on_interrupt=on_interrupt,

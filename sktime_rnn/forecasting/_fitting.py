@@ -167,24 +167,27 @@ def resolve_sp(config, layout: SeriesLayout, cutoff) -> int:
 def _train(
     config,
     network,
-    windows,
-    validation,
-    streams,
+    batches: tuple,
     epochs: int,
     optimizers: list | None,
     histories: list[TrainingHistory],
     callbacks=(),
     checkpoint: Checkpoint | None = None,
     update: bool = False,
+    one_series: bool = False,
 ):
     """Train ``network``'s members in place; return (network, optimizers, histories).
 
+    ``batches`` is what the inputs' ``windows`` return: the training
+    windows, the validation windows (or None) and the streams (or None).
     ``update=True`` fine-tunes: no schedule, no early stopping, and Ctrl-C is
-    re-raised (the caller throws the copy away). An ensemble interrupted
-    before all members trained keeps the trained ones. Without a training
-    window (a hybrid on a series too short to hold out its validation
-    origins and train), the network stays as it is.
+    re-raised (the caller throws the copy away). ``one_series``: a new
+    network trained on one series (for the optimisation settings "auto").
+    An ensemble interrupted before all members trained keeps the trained
+    ones. Without a training window (a hybrid on a series too short to hold
+    out its validation origins and train), the network stays as it is.
     """
+    windows, validation, streams = batches
     histories = list(histories)
     if not len(windows):
         for history in histories:
@@ -199,6 +202,7 @@ def _train(
         schedule=not update,
         early_stopping=config.early_stopping and validation is not None,
         hybrid=isinstance(members_of(network)[0], HybridForecastNetwork),
+        one_series=one_series,
     )
     members = members_of(network)
     if optimizers is None:
@@ -342,43 +346,69 @@ def fit_new(
         base=base,
     )
     histories = [TrainingHistory() for _ in members_of(network)]
-    windows, validation, streams = inputs.windows(rows)
+    batches = inputs.windows(rows)
     network, optimizers, histories = _train(
         config,
         network,
-        windows,
-        validation,
-        streams,
+        batches,
         config.max_epochs,
         None,
         histories,
         callbacks,
         checkpoint,
+        one_series=n_series == 1,
     )
-    indices = [frame.index for frame in data.y.frames]
-    context, context_index, stream = _context(config, network, inputs, rows, indices)
+    # the network and how it was trained, as pretrain would keep it
+    trained = PretrainedState(
+        cell, window, train_steps, network, layout, histories, optimizers, base, sp
+    )
     shrinkage = resolve_shrinkage(config, base, trained_on_the_panel=n_series > 1)
+    return _fitted_state(
+        trained, inputs, data, layout, rows, scaling, numbers, batches[1], shrinkage
+    )
+
+
+def _fitted_state(
+    trained: PretrainedState,
+    inputs,
+    data: SeriesData,
+    layout: SeriesLayout,
+    rows,
+    scaling,
+    numbers,
+    validation,
+    shrinkage: float,
+) -> FittedState:
+    """The state that forecasts ``data``'s series with the ``trained`` network.
+
+    Adds the series' context and, with ``interval_calibration``, the
+    calibration on the ``validation`` windows the network was trained with.
+    """
+    config = inputs.config
+    indices = [frame.index for frame in data.y.frames]
+    network = trained.network
+    context, context_index, stream = _context(config, network, inputs, rows, indices)
     calibration = None
     if config.interval_calibration is not None:
-        calibration = inputs.calibration(network, rows, shrinkage)
+        calibration = inputs.calibration(network, validation, shrinkage)
     return FittedState(
         config=config,
         layout=layout,
-        cell=cell,
-        window=window,
-        train_steps=train_steps,
+        cell=trained.cell,
+        window=trained.window,
+        train_steps=trained.train_steps,
         network=network,
         scaling=scaling,
         series_numbers=numbers,
-        n_trained_series=n_series,
+        n_trained_series=len(trained.layout.keys),
         context=context,
         context_index=context_index,
-        histories=histories,
+        histories=trained.histories,
         stream=stream,
-        optimizers=optimizers,
+        optimizers=trained.optimizers,
         calibration=calibration,
-        base=base,
-        sp=sp,
+        base=trained.base,
+        sp=trained.sp,
         shrinkage=shrinkage,
     )
 
@@ -454,45 +484,26 @@ def fit_from_pretrained(
     network = copy.deepcopy(pretrained.network)
     histories = copy.deepcopy(pretrained.histories)
     optimizers = None
+    batches = (None, None, None)  # the windows are only needed to train or calibrate
+    if config.fine_tune_epochs > 0 or config.interval_calibration is not None:
+        batches = inputs.windows(rows)
     if config.fine_tune_epochs > 0:
-        windows, validation, streams = inputs.windows(rows)
         network, optimizers, histories = _train(
             config,
             network,
-            windows,
-            validation,
-            streams,
+            batches,
             config.fine_tune_epochs,
             None,
             histories,
             callbacks,
         )
-    indices = [frame.index for frame in data.y.frames]
-    context, context_index, stream = _context(config, network, inputs, rows, indices)
+    trained = dataclasses.replace(
+        pretrained, network=network, histories=histories, optimizers=optimizers
+    )
     # the pretrained network never saw these series
     shrinkage = resolve_shrinkage(config, pretrained.base, trained_on_the_panel=False)
-    calibration = None
-    if config.interval_calibration is not None:
-        calibration = inputs.calibration(network, rows, shrinkage)
-    return FittedState(
-        config=config,
-        layout=layout,
-        cell=pretrained.cell,
-        window=pretrained.window,
-        train_steps=pretrained.train_steps,
-        network=network,
-        scaling=scaling,
-        series_numbers=numbers,
-        n_trained_series=len(pretrained.layout.keys),
-        context=context,
-        context_index=context_index,
-        histories=histories,
-        stream=stream,
-        optimizers=optimizers,
-        calibration=calibration,
-        base=pretrained.base,
-        sp=pretrained.sp,
-        shrinkage=shrinkage,
+    return _fitted_state(
+        trained, inputs, data, layout, rows, scaling, numbers, batches[1], shrinkage
     )
 
 
@@ -552,13 +563,10 @@ def continue_pretraining(
     numbers = _embedding_numbers(config, pretrained, data.keys)
     rows = inputs.rows(data, inputs.scaling(data), list(range(len(data.keys))), numbers)
     network, optimizers = copy.deepcopy((pretrained.network, pretrained.optimizers))
-    windows, validation, streams = inputs.windows(rows)
     network, optimizers, histories = _train(
         config,
         network,
-        windows,
-        validation,
-        streams,
+        inputs.windows(rows),
         config.max_epochs,
         optimizers,
         copy.deepcopy(pretrained.histories),
@@ -623,9 +631,7 @@ def updated_state(
         network, optimizers, histories = _train(
             config,
             network,
-            windows,
-            None,
-            streams,
+            (windows, None, streams),
             config.update_epochs,
             optimizers,
             copy.deepcopy(state.histories),

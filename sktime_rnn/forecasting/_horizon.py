@@ -5,6 +5,8 @@ from __future__ import annotations
 __all__ = [
     "absolute_indices",
     "checked_steps",
+    "in_sample_lead",
+    "in_sample_steps",
     "needed_exog_rows",
     "network_horizon",
     "relative_steps",
@@ -16,6 +18,7 @@ import pandas as pd
 from sktime.forecasting.base import ForecastingHorizon
 
 from sktime_rnn.exceptions import InvalidDataError
+from sktime_rnn.forecasting._hybrid import MIN_HISTORY
 from sktime_rnn.forecasting._state import FittedState
 
 
@@ -79,21 +82,30 @@ def network_horizon(state: FittedState, steps: np.ndarray) -> np.ndarray:
     return state.train_steps
 
 
-def checked_steps(state: FittedState, fh, cutoff: pd.Index) -> np.ndarray:
+def checked_steps(
+    state: FittedState, fh, cutoff: pd.Index, in_sample: bool = False
+) -> np.ndarray:
     """Steps ahead of the cutoff of ``fh``, refusing those the network cannot make.
 
     The direct strategy forecasts any subset of the steps it was fitted to,
-    seq2seq any step up to its largest, recursive any step; none forecasts
-    in-sample.
+    seq2seq any step up to its largest, recursive any step. With
+    ``in_sample`` (point forecasts), steps at or before the cutoff are
+    accepted where :func:`in_sample_steps` allows them.
     """
     steps = relative_steps(fh, cutoff, state.layout.freq)
-    if steps.min() < 1:
+    past = steps[steps < 1]
+    if len(past) and not in_sample:
         raise InvalidDataError(
-            f"fh must lie after the cutoff {cutoff[0]}: this forecaster makes no "
-            f"in-sample forecasts, got steps {steps.tolist()}"
+            f"fh must lie after the cutoff {cutoff[0]}: this forecaster makes "
+            f"in-sample forecasts with predict only, got steps {past.tolist()}"
         )
-    available = network_horizon(state, steps)
-    missing = np.setdiff1d(steps, available)
+    if len(past):
+        _check_in_sample(state, past, cutoff)
+    future = steps[steps >= 1]
+    if not len(future):
+        return steps
+    available = network_horizon(state, future)
+    missing = np.setdiff1d(future, available)
     if len(missing):
         raise InvalidDataError(
             f"fh asks for steps {missing.tolist()} ahead, but the network "
@@ -102,6 +114,50 @@ def checked_steps(state: FittedState, fh, cutoff: pd.Index) -> np.ndarray:
             "fh you need"
         )
     return steps
+
+
+def in_sample_lead(state: FittedState) -> int:
+    """How many steps before it an in-sample time point is forecast from.
+
+    The smallest step the network forecasts: 1, or the smallest of the
+    direct strategy's fitted steps.
+    """
+    return int(network_horizon(state, np.array([1])).min())
+
+
+def in_sample_steps(state: FittedState) -> np.ndarray:
+    """The in-sample steps (<= 0) the kept data can forecast, maybe none.
+
+    In-sample step ``s`` is forecast from the origin :func:`in_sample_lead`
+    steps before it, which needs the network's input window (the hybrid: its
+    shortest history) before the origin in every series. The plain network
+    keeps its window plus the largest step less one; the hybrid every
+    series' whole history.
+    """
+    needed = MIN_HISTORY if state.base is not None else state.window
+    shortest = min(len(rows) for rows in state.context)
+    return np.arange(in_sample_lead(state) + needed - shortest, 1)
+
+
+def _check_in_sample(state: FittedState, steps: np.ndarray, cutoff) -> None:
+    if state.stream is not None or state.layout.n_exog:
+        why = "its network's state" if state.stream is not None else "X"
+        raise InvalidDataError(
+            f"this forecaster makes no in-sample forecasts (fh steps "
+            f"{steps.tolist()} at or before the cutoff {cutoff[0]}): it forecasts "
+            f"from {why} after its last observation only; ask for steps after "
+            "the cutoff"
+        )
+    possible = in_sample_steps(state)
+    outside = np.setdiff1d(steps, possible)
+    if len(outside):
+        within = f"steps {possible[0]} to 0" if len(possible) else "no in-sample steps"
+        raise InvalidDataError(
+            f"fh asks for in-sample steps {outside.tolist()}, but the data this "
+            f"forecaster keeps allows {within} (each forecast "
+            f"{in_sample_lead(state)} step(s) ahead of an origin with at least "
+            "the network's input window before it)"
+        )
 
 
 def needed_exog_rows(state: FittedState, fh, cutoff: pd.Index, X):

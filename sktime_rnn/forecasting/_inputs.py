@@ -107,9 +107,8 @@ class PlainInputs:
         length = self.window + int(self.train_steps.max()) - 1
         return [r[-length:] for r in rows], [i[-length:] for i in indices]
 
-    def calibration(self, network, rows, shrinkage: float = 1.0):
-        """The trained network's forecasts of its validation windows."""
-        _, validation, _ = self.windows(rows)
+    def calibration(self, network, validation, shrinkage: float = 1.0):
+        """The trained network's forecasts of its ``validation`` windows."""
         with thread_count(self.config.num_threads):
             return calibrate(network, validation)
 
@@ -164,9 +163,8 @@ class HybridInputs:
         """Every series' whole history."""
         return rows, indices
 
-    def calibration(self, network, rows, shrinkage: float = 1.0):
-        """The trained network's forecasts of its validation origins."""
-        _, validation, _ = self.windows(rows)
+    def calibration(self, network, validation, shrinkage: float = 1.0):
+        """The trained network's forecasts of its ``validation`` origins."""
         with thread_count(self.config.num_threads):
             return calibrate(network, validation, hybrid=True, shrinkage=shrinkage)
 

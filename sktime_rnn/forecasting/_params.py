@@ -169,10 +169,16 @@ class PathOrNone:
 STRATEGIES = ("direct", "recursive", "seq2seq")
 PROBABILISTIC_LOSSES = ("normal", "quantile")
 AUTO_WINDOW_FLOOR = 12
-# lr and batch_size "auto": the hybrid's from the M1 study (a correction
-# from a zero-initialised head, many series' origins in a batch), the plain
-# network's from the accuracy suite (benchmarks/accuracy/RESULTS.md)
-AUTO_OPTIMISATION = {"hybrid": (0.003, 512), "plain": (0.01, 128)}
+# lr, batch_size and patience "auto": the hybrid's from the M1 study (a
+# correction from a zero-initialised head, many series' origins in a batch;
+# on one series, one full batch an epoch: a larger rate and stopping after 10
+# epochs without improvement, benchmarks/results/competition_epochs_study2.md),
+# the plain network's from the accuracy suite (benchmarks/accuracy/RESULTS.md)
+AUTO_OPTIMISATION = {
+    "hybrid": (0.003, 512, None),
+    "hybrid on one series": (0.01, 512, 10),
+    "plain": (0.01, 128, None),
+}
 DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
 MAX_PARAMETERS = 100_000_000
 """Networks (all ensemble members together) larger than this are refused."""
@@ -225,7 +231,7 @@ PARAM_RULES = {
         )
     ),
     "early_stopping": OneOf((True, False)),
-    "patience": _int(1, _MANY, optional=True),
+    "patience": OneOfOr("auto", _int(1, _MANY, optional=True)),
     "min_delta": Number(numbers.Real, low=0, high=1e30),
     "interval_calibration": OneOf((None, "conformal")),
     "n_models": _int(1, 1000),
@@ -445,17 +451,29 @@ def check_truncation(params, window: int, owner: str) -> None:
         )
 
 
-def optimisation_settings(params, hybrid: bool) -> tuple[float, int]:
-    """``lr`` and ``batch_size``, with "auto" resolved for the hybrid or plain network.
+def optimisation_settings(
+    params, hybrid: bool, one_series: bool = False
+) -> tuple[float, int, int | None]:
+    """``lr``, ``batch_size`` and ``patience``, with "auto" resolved.
+
+    For the hybrid network (trained on ``one_series`` or on a panel) or the
+    plain one.
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> optimisation_settings(SimpleNamespace(lr="auto", batch_size=64), False)
-    (0.01, 64)
+    >>> params = SimpleNamespace(lr="auto", batch_size=64, patience="auto")
+    >>> optimisation_settings(params, False)
+    (0.01, 64, None)
+    >>> optimisation_settings(params, True, one_series=True)
+    (0.01, 64, 10)
     """
-    lr, batch_size = AUTO_OPTIMISATION["hybrid" if hybrid else "plain"]
-    return (
-        lr if params.lr == "auto" else params.lr,
-        batch_size if params.batch_size == "auto" else params.batch_size,
+    kind = "plain"
+    if hybrid:
+        kind = "hybrid on one series" if one_series else "hybrid"
+    auto = AUTO_OPTIMISATION[kind]
+    given = (params.lr, params.batch_size, params.patience)
+    return tuple(
+        default if value == "auto" else value
+        for value, default in zip(given, auto, strict=True)
     )

@@ -14,7 +14,11 @@ import pandas as pd
 import torch
 
 from sktime_rnn.forecasting._forecast import forecast_params, sample_paths
-from sktime_rnn.forecasting._horizon import absolute_indices, network_horizon
+from sktime_rnn.forecasting._horizon import (
+    absolute_indices,
+    in_sample_lead,
+    network_horizon,
+)
 from sktime_rnn.forecasting._outputs import (
     empirical_distribution,
     normal_distribution,
@@ -39,9 +43,30 @@ def _samples_paths(state: FittedState) -> bool:
 
 
 def point_forecast(state: FittedState, steps, X) -> pd.DataFrame:
-    """The point forecast: the mean, the median (quantile loss) or the point."""
-    point = state.network.likelihood.point(forecast_params(state, steps, X))
-    return _frames(state, state.scaling.y.inverse(point.numpy()), steps)
+    """The point forecast: the mean, the median (quantile loss) or the point.
+
+    An in-sample step (at or before the cutoff, see
+    :func:`~sktime_rnn.forecasting._horizon.in_sample_steps`) is forecast from
+    the kept data up to :func:`~sktime_rnn.forecasting._horizon.in_sample_lead`
+    steps before it, as ``predict`` would have forecast it then.
+    """
+    frames = [_in_sample_point(state, step) for step in steps[steps < 1]]
+    future = steps[steps >= 1]
+    if len(future):
+        point = state.network.likelihood.point(forecast_params(state, future, X))
+        frames.append(_frames(state, state.scaling.y.inverse(point.numpy()), future))
+    return frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
+
+
+def _in_sample_point(state: FittedState, step: int) -> pd.DataFrame:
+    lead = np.array([in_sample_lead(state)])
+    cut = int(lead[0]) - step  # kept rows after the origin
+    origin = state.replace(
+        context=[rows[:-cut] for rows in state.context],
+        context_index=[index[:-cut] for index in state.context_index],
+    )
+    point = state.network.likelihood.point(forecast_params(origin, lead, None))
+    return _frames(origin, state.scaling.y.inverse(point.numpy()), lead)
 
 
 def quantile_forecast(state: FittedState, steps, X, alpha) -> pd.DataFrame:

@@ -13,6 +13,8 @@ class itself stays sktime glue:
 - the ``predict`` methods pass on only the rows of ``X`` the network reads,
   and refuse intervals of a point forecaster naming the two ways to get them;
 - ``_check_fh`` lets ``predict`` ask for any subset of the fitted horizon;
+- ``predict_residuals`` without ``y`` uses the data the forecaster keeps
+  (sktime's looks only in its own copy, which these do not keep);
 - ``from_fitted_state`` rebuilds sktime's bookkeeping for a loaded state.
 """
 
@@ -27,8 +29,9 @@ from sktime.datatypes import convert_to
 from sktime.forecasting.base import BaseForecaster
 from sktime.utils.validation.forecasting import check_fh
 
+from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting._checks import check_numeric, refuse_missing
-from sktime_rnn.forecasting._horizon import needed_exog_rows
+from sktime_rnn.forecasting._horizon import in_sample_steps, needed_exog_rows
 
 
 def _reading_only_needed_X(method, probabilistic=False):
@@ -96,6 +99,41 @@ class SktimeApiAdaptations:
     predict_var = _reading_only_needed_X(BaseForecaster.predict_var, True)
     predict_proba = _reading_only_needed_X(BaseForecaster.predict_proba, True)
 
+    def predict_residuals(self, y=None, X=None):
+        """Residuals of forecasts: of the kept data's in-sample forecasts if no ``y``.
+
+        sktime looks for ``y`` only in its own copy of the data, which these
+        forecasters do not keep (``remember_data=False``: they keep their
+        context). Without ``y``, the residuals are those of the in-sample
+        forecasts of the context's latest observations, each made from
+        ``in_sample_lead`` steps before it (the hybrid keeps whole series, the
+        plain network its window plus the largest step less one). With ``y``,
+        as sktime's: ``y`` minus the forecast of ``y``'s time points.
+
+        Examples
+        --------
+        >>> from sktime.datasets import load_airline
+        >>> from sktime_rnn import LSTMForecaster
+        >>> y = load_airline()
+        >>> forecaster = LSTMForecaster(max_epochs=2).fit(y, fh=[1, 2, 3])
+        >>> len(forecaster.predict_residuals()) == len(y) - 3
+        True
+        """
+        state = getattr(self, "fitted_state_", None)
+        if y is None and state is not None:
+            n_kept = len(in_sample_steps(state))
+            if not n_kept:
+                raise InvalidDataError(
+                    "predict_residuals without y needs in-sample forecasts, but "
+                    f"this forecaster keeps too little data to make any (its "
+                    f"window, {state.window} observations, and no more); pass y, "
+                    "observations after the cutoff, to score its forecasts"
+                )
+            y, _ = _kept_data(state, n_kept)
+            # steps relative to every series' own end: panels of any ends
+            return y - self.predict(fh=list(range(1 - n_kept, 1)))
+        return super().predict_residuals(y, X)
+
     def _needed_X(self, fh, X):
         state = getattr(self, "fitted_state_", None)
         if state is None:
@@ -130,7 +168,7 @@ class SktimeApiAdaptations:
         ``fit``.
         """
         forecaster = cls(**params)
-        y_stub, x_stub = _stubs(state)
+        y_stub, x_stub = _kept_data(state)
         forecaster._check_X_y(X=x_stub, y=y_stub)
         forecaster._set_cutoff(cutoff)
         forecaster._fh = None
@@ -150,13 +188,13 @@ def _refuse_bad_input(y, X) -> None:
     refuse_missing(X, "X")
 
 
-def _stubs(state):
-    """Every series' last observation, in the type ``fit`` received ``y`` in.
+def _kept_data(state, n: int = 1):
+    """Every series' last ``n`` kept observations, in the type ``fit`` received.
 
-    Enough for sktime's input checks to rebuild what they record about ``y``
-    and ``X`` when a forecaster is loaded.
+    With ``n=1``, enough for sktime's input checks to rebuild what they record
+    about ``y`` and ``X`` when a forecaster is loaded.
     """
-    y, x = state.last_observations()
+    y, x = state.last_observations(n)
     mtype = state.layout.output_mtype
     if mtype == "pd.Series":
         y = y.iloc[:, 0].rename(state.layout.y_name)

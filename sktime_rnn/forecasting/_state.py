@@ -205,23 +205,23 @@ class FittedState:
         """Where the network lives."""
         return self.config.torch_device
 
-    def last_observations(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-        """Every series' last row of ``y`` (and ``X``), in the units of the data."""
+    def last_observations(self, n: int = 1) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """Every series' last ``n`` rows of ``y`` (and ``X``), in the data's units."""
         layout = self.layout
         n_targets, n_exog = layout.n_targets, layout.n_exog
         y_frames, x_frames = [], []
         for position, (rows, index) in enumerate(
             zip(self.context, self.context_index, strict=True)
         ):
-            last = rows[-1:].astype(float)  # (1, C+K[+1]), scaled
+            last = rows[-n:].astype(float)  # (n, C+K[+1]), scaled
             y = self.scaling.y.untransform(last[:, :n_targets], position)
-            y_frames.append(pd.DataFrame(y, index=index[-1:], columns=layout.y_columns))
+            y_frames.append(pd.DataFrame(y, index=index[-n:], columns=layout.y_columns))
             if n_exog:
                 x = self.scaling.x.untransform(
                     last[:, n_targets : n_targets + n_exog], position
                 )
                 x_frames.append(
-                    pd.DataFrame(x, index=index[-1:], columns=layout.x_columns)
+                    pd.DataFrame(x, index=index[-n:], columns=layout.x_columns)
                 )
         return layout.join(y_frames), layout.join(x_frames) if n_exog else None
 

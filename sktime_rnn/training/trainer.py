@@ -6,6 +6,7 @@ __all__ = ["LR_SCHEDULES", "OPTIMIZERS", "Trainer", "TrainingDivergedError"]
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -83,6 +84,24 @@ _DIVERGENCE_FACTOR = 10.0
 def _parameters(optimizer: torch.optim.Optimizer) -> list[Tensor]:
     """The parameters the optimiser updates (cheaper than walking the modules)."""
     return [p for group in optimizer.param_groups for p in group["params"]]
+
+
+@dataclass
+class _Run:
+    """What one call of :meth:`Trainer.fit` trains with, passed between its steps."""
+
+    network: nn.Module
+    optimizer: torch.optim.Optimizer
+    scheduler: object
+    stopping: EarlyStopping | None
+    rollback: EpochRollback
+    reporter: EpochReporter
+    windows: SlidingWindows
+    validation: SlidingWindows | None
+    streams: list[SeriesStreams] | None
+    checkpoint: Checkpoint | None
+    history: TrainingHistory
+    member: int
 
 
 class Trainer:
@@ -507,27 +526,23 @@ class Trainer:
         self._steps_left = self.max_steps
         stop = history.stop_reason if finished else "max_epochs"
         history.stop_reason = stop
+        run = _Run(
+            network,
+            optimizer,
+            scheduler,
+            stopping,
+            rollback,
+            reporter,
+            windows,
+            validation,
+            streams,
+            checkpoint,
+            history,
+            member,
+        )
         try:
             with drawing_from(network, self.generator):
-                stop = (
-                    stop
-                    if finished
-                    else self._epochs(
-                        network,
-                        optimizer,
-                        scheduler,
-                        stopping,
-                        rollback,
-                        reporter,
-                        windows,
-                        validation,
-                        streams,
-                        checkpoint,
-                        history,
-                        start,
-                        member,
-                    )
-                )
+                stop = stop if finished else self._epochs(run, start)
         finally:
             reporter.close()
         if stopping is not None and stop != "non-finite loss":
@@ -544,63 +559,37 @@ class Trainer:
                 self._interrupted(len(history.epoch_losses), history)
         return history
 
-    def _epochs(
-        self,
-        network,
-        optimizer,
-        scheduler,
-        stopping,
-        rollback,
-        reporter,
-        windows,
-        validation,
-        streams,
-        checkpoint,
-        history,
-        start,
-        member,
-    ) -> str:
+    def _epochs(self, run: _Run, start: int) -> str:
         """Run the epochs from ``start``; return why they stopped."""
+        history = run.history
         for epoch in range(start, self.max_epochs):
-            step_scheduler = scheduler if self.lr_schedule == "onecycle" else None
-            lr = optimizer.param_groups[0]["lr"]
+            step_scheduler = run.scheduler if self.lr_schedule == "onecycle" else None
+            lr = run.optimizer.param_groups[0]["lr"]
             try:
-                if streams is not None:
+                if run.streams is not None:
                     finite = self.run_stateful_epoch(
-                        network, optimizer, streams, history, step_scheduler
+                        run.network, run.optimizer, run.streams, history, step_scheduler
                     )
                 else:
                     finite = self.run_epoch(
-                        network, optimizer, windows, history, step_scheduler
+                        run.network, run.optimizer, run.windows, history, step_scheduler
                     )
             except KeyboardInterrupt:
-                rollback.restore()
+                run.rollback.restore()
                 if self.on_interrupt == "raise" or epoch == start:
                     raise
                 self._interrupted(epoch, history)
                 return "interrupted"
             # a step can turn the weights non-finite after a finite loss (the
             # epoch's last step would leave them so): save refuses such weights
-            if not (finite and rollback.save()):
+            if not (finite and run.rollback.save()):
                 if finite:  # the loss was recorded; the weights are not kept
                     history.epoch_losses.pop()
-                rollback.restore()
+                run.rollback.restore()
                 self._diverged(epoch, history)
                 return "non-finite loss"
             try:
-                reason = self._end_epoch(
-                    epoch + 1,
-                    lr,
-                    network,
-                    optimizer,
-                    scheduler,
-                    stopping,
-                    reporter,
-                    validation,
-                    checkpoint,
-                    history,
-                    member,
-                )
+                reason = self._end_epoch(run, epoch + 1, lr)
             except KeyboardInterrupt:  # the epoch itself completed: keep it
                 if self.on_interrupt == "raise":
                     raise
@@ -613,30 +602,18 @@ class Trainer:
                 return "max_steps"
         return "max_epochs"
 
-    def _end_epoch(
-        self,
-        epoch,
-        lr,
-        network,
-        optimizer,
-        scheduler,
-        stopping,
-        reporter,
-        validation,
-        checkpoint,
-        history,
-        member,
-    ) -> str | None:
+    def _end_epoch(self, run: _Run, epoch: int, lr: float) -> str | None:
         """Validate, schedule, report and checkpoint a completed epoch."""
+        history, stopping, scheduler = run.history, run.stopping, run.scheduler
         history.lrs.append(lr)
         history.best_epoch = epoch
         val_loss = None
-        if validation is not None:
-            val_loss = self.validation_loss(network, validation)
+        if run.validation is not None:
+            val_loss = self.validation_loss(run.network, run.validation)
             history.val_losses.append(val_loss)
         reason = None
         if stopping is not None:
-            if stopping.update(epoch, val_loss, network):
+            if stopping.update(epoch, val_loss, run.network):
                 reason = "early_stopping"
             history.best_epoch = stopping.best_epoch
         if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
@@ -649,30 +626,25 @@ class Trainer:
             "val_loss": val_loss,
             "lr": lr,
             "best_epoch": history.best_epoch,
-            "member": member,
+            "member": run.member,
         }
-        if reporter.epoch_end(info) and reason is None:
+        if run.reporter.epoch_end(info) and reason is None:
             reason = "callback"
         if reason is not None:
             history.stop_reason = reason
-        if checkpoint is not None:
-            checkpoint.save(
-                self._checkpoint_state(
-                    epoch, network, optimizer, scheduler, stopping, history
-                )
-            )
+        if run.checkpoint is not None:
+            run.checkpoint.save(self._checkpoint_state(run, epoch))
         return reason
 
     # ---------------------------------------------------------- checkpoints
-    def _checkpoint_state(
-        self, epoch, network, optimizer, scheduler, stopping, history
-    ) -> dict:
+    def _checkpoint_state(self, run: _Run, epoch: int) -> dict:
+        history = run.history
         return {
             "epoch": epoch,
-            "network": network.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "scheduler": None if scheduler is None else scheduler.state_dict(),
-            "stopping": None if stopping is None else stopping.state_dict(),
+            "network": run.network.state_dict(),
+            "optimizer": run.optimizer.state_dict(),
+            "scheduler": None if run.scheduler is None else run.scheduler.state_dict(),
+            "stopping": None if run.stopping is None else run.stopping.state_dict(),
             "history": {
                 **history.lists(),
                 "best_epoch": history.best_epoch or 0,
