@@ -109,10 +109,11 @@ def plot_training_history(forecaster, axes=None):
 
     Examples
     --------
-    >>> from sktime.datasets import load_airline
-    >>> from sktime_rnn import GRUForecaster
-    >>> forecaster = GRUForecaster(window_length=12, max_epochs=3)
-    >>> loss_ax, norm_ax = plot_training_history(forecaster.fit(load_airline(), fh=[1]))
+    >>> from sktime.datasets import load_shampoo_sales
+    >>> from sktime_rnn import LSTMForecaster
+    >>> forecaster = LSTMForecaster(window_length=6, max_epochs=3, base=None)
+    >>> y = load_shampoo_sales()
+    >>> loss_ax, norm_ax = plot_training_history(forecaster.fit(y, fh=[1]))
     >>> norm_ax.get_yscale()
     'log'
     """
@@ -219,10 +220,9 @@ def plot_error_by_horizon(result, metric="MAE", forecasters=None, ax=None):
     >>> from sktime.forecasting.naive import NaiveForecaster
     >>> from sktime.split import ExpandingWindowSplitter
     >>> from sktime_rnn.evaluation import evaluate_by_horizon
+    >>> seasonal = {"last": NaiveForecaster(), "last year": NaiveForecaster(sp=12)}
     >>> cv = ExpandingWindowSplitter(fh=[1, 2, 3], initial_window=120, step_length=6)
-    >>> result = evaluate_by_horizon(
-    ...     [NaiveForecaster(), NaiveForecaster(sp=12)], load_airline(), cv
-    ... )
+    >>> result = evaluate_by_horizon(seasonal, load_airline(), cv)
     >>> ax = plot_error_by_horizon(result, "MAE")
     >>> len(ax.get_lines())
     2

@@ -74,6 +74,25 @@ def test_auto_shrinkage_halves_a_correction_learned_from_one_series():
     assert LSTMForecaster(**SMALL).fit(_panel(), fh=[1]).fitted_state_.shrinkage == 1.0
 
 
+def test_auto_optimisation_stops_a_one_series_fit_early_and_trains_a_panel_fully():
+    # one series: lr 0.01 and stop after 10 epochs without improvement; a
+    # panel: lr 0.003 and the whole budget (the best epoch kept)
+    params = {"hidden_size": 8, "max_epochs": 200, "max_steps": None}
+    one = LSTMForecaster(**params, random_state=0).fit(_monthly(), fh=range(1, 7))
+    history = one.history_
+    assert set(history.lrs) == {0.01}
+    assert history.stop_reason == "early_stopping"
+    assert len(history.epoch_losses) == history.best_epoch + 10
+    panel = LSTMForecaster(**{**params, "max_epochs": 30}, random_state=0)
+    history = panel.fit(_panel(), fh=range(1, 7)).history_
+    assert set(history.lrs) == {0.003}
+    assert (history.stop_reason, len(history.epoch_losses)) == ("max_epochs", 30)
+    explicit = LSTMForecaster(**{**params, "max_epochs": 30}, patience=None, lr=0.02)
+    history = explicit.fit(_monthly(), fh=range(1, 7)).history_
+    assert set(history.lrs) == {0.02}
+    assert (history.stop_reason, len(history.epoch_losses)) == ("max_epochs", 30)
+
+
 def test_a_nine_point_series_gets_a_finite_positive_forecast():
     # shorter than the window: the origins are padded and masked
     y = _yearly(9)

@@ -43,12 +43,12 @@ def write_report(result, out, settings=None):
     Examples
     --------
     >>> import tempfile
-    >>> from sktime.datasets import load_airline
-    >>> from sktime.forecasting.naive import NaiveForecaster
-    >>> from sktime.split import ExpandingWindowSplitter
+    >>> from sktime.datasets import load_shampoo_sales
+    >>> from sktime.forecasting.trend import TrendForecaster
+    >>> from sktime.split import SlidingWindowSplitter
     >>> from sktime_rnn.evaluation import evaluate_by_horizon
-    >>> cv = ExpandingWindowSplitter(fh=[1, 2], initial_window=130, step_length=6)
-    >>> result = evaluate_by_horizon(NaiveForecaster(), load_airline(), cv)
+    >>> cv = SlidingWindowSplitter(fh=[1, 2], window_length=24, step_length=4)
+    >>> result = evaluate_by_horizon(TrendForecaster(), load_shampoo_sales(), cv)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     print(sorted(path.name for path in write_report(result, folder))[-2:])
     ['overall.csv', 'summary.json']

@@ -174,13 +174,12 @@ class HorizonEvaluation:
 
         Examples
         --------
-        >>> from sktime.datasets import load_airline
+        >>> from sktime.datasets import load_lynx
         >>> from sktime.forecasting.naive import NaiveForecaster
-        >>> from sktime.split import ExpandingWindowSplitter
+        >>> from sktime.split import SlidingWindowSplitter
         >>> from sktime_rnn.evaluation import evaluate_by_horizon
-        >>> y = load_airline()
-        >>> cv = ExpandingWindowSplitter(fh=[1, 2], initial_window=130, step_length=6)
-        >>> last = evaluate_by_horizon({"last": NaiveForecaster()}, y, cv)
+        >>> cv = SlidingWindowSplitter(fh=[1, 2], window_length=100, step_length=5)
+        >>> last = evaluate_by_horizon({"last": NaiveForecaster()}, load_lynx(), cv)
         >>> both = HorizonEvaluation.concat([last], {"ets": "ValueError: too short"})
         >>> both.forecasters, both.overall.loc["ets", "error"]
         (['last', 'ets'], 'ValueError: too short')

@@ -61,14 +61,22 @@ def absolute_indices(state: FittedState, steps: np.ndarray) -> list[pd.Index]:
     observation.
     """
     freq = state.layout.freq
-    relative = ForecastingHorizon(steps, is_relative=True, freq=freq)
     name = state.layout.index_names[-1]
+    steps = np.asarray(steps, dtype=np.int64)
+    relative = None
     indices = []
     for end in state.ends:
         cutoff = pd.Index([end])
-        if isinstance(cutoff, pd.DatetimeIndex) and freq:
-            cutoff = pd.DatetimeIndex(cutoff, freq=freq)
-        indices.append(relative.to_absolute_index(cutoff).rename(name))
+        if isinstance(cutoff, pd.PeriodIndex) or pd.api.types.is_integer_dtype(cutoff):
+            # what sktime's conversion gives, without building a horizon a call
+            index = cutoff[[0] * len(steps)] + steps
+        else:
+            if relative is None:
+                relative = ForecastingHorizon(steps, is_relative=True, freq=freq)
+            if isinstance(cutoff, pd.DatetimeIndex) and freq:
+                cutoff = pd.DatetimeIndex(cutoff, freq=freq)
+            index = relative.to_absolute_index(cutoff)
+        indices.append(index.rename(name))
     return indices
 
 

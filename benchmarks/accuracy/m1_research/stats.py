@@ -16,19 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
-BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.3])
-PHIS = np.array([0.8, 0.88, 0.94, 0.98])
-
-
-# ---------------------------------------------------------------- season
-def acf(x: np.ndarray, nlags: int) -> np.ndarray:
-    """Sample autocorrelations at lags 1..nlags (R's ``acf``)."""
-    x = x - x.mean()
-    denominator = np.sum(x * x)
-    if denominator == 0:
-        return np.zeros(nlags)
-    return np.array([np.sum(x[k:] * x[:-k]) / denominator for k in range(1, nlags + 1)])
+# the grids and the autocorrelations, as the package's statistical part has them
+from sktime_rnn.forecasting._statistical import ALPHAS, BETAS, PHIS
+from sktime_rnn.forecasting._statistical import _autocorrelations as acf
 
 
 def is_seasonal(y: np.ndarray, m: int, z: float = 1.645) -> bool:
