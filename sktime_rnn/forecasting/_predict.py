@@ -55,7 +55,13 @@ def point_forecast(state: FittedState, steps, X) -> pd.DataFrame:
     if len(future):
         point = state.network.likelihood.point(forecast_params(state, future, X))
         frames.append(_frames(state, state.scaling.y.inverse(point.numpy()), future))
-    return frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
+    if len(frames) == 1:
+        return frames[0]
+    # in the order predict gives: series as fitted, then steps
+    order = state.layout.join(
+        [pd.DataFrame(index=i) for i in absolute_indices(state, steps)]
+    )
+    return pd.concat(frames).reindex(order.index)
 
 
 def _in_sample_point(state: FittedState, step: int) -> pd.DataFrame:

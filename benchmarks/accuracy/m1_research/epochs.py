@@ -47,4 +47,7 @@ CONFIGS = {
     "lstm-h16-p10": Candidate(_former(hidden_size=16, patience=10), "local"),
     "lstm-lr01-p10": Candidate(_former(lr=0.01, patience=10), "local"),
     "lstm-lr006-p10": Candidate(_former(lr=0.006, patience=10), "local"),
+    "lstm-lr01-p20": Candidate(_former(lr=0.01, patience=20), "local"),
+    "lstm-lr01-p30": Candidate(_former(lr=0.01, patience=30), "local"),
+    "lstm-lr01-full": Candidate(_former(lr=0.01), "local"),
 }
