@@ -81,7 +81,7 @@ def test_predict_residuals_without_y_scores_the_kept_data(base):
 
 def test_predict_residuals_of_a_panel_are_per_series():
     index = pd.MultiIndex.from_product(
-        [["a", "b"], pd.period_range("2000-01", periods=30, freq="M")]
+        [["b", "a"], pd.period_range("2000-01", periods=30, freq="M")]
     )
     y = pd.DataFrame({"v": np.tile(np.sin(np.arange(30) / 3) + 5, 2)}, index=index)
     y.loc["b", "v"] = y.loc["b", "v"].to_numpy() * 2
@@ -91,6 +91,11 @@ def test_predict_residuals_of_a_panel_are_per_series():
     for key in ("a", "b"):
         assert residuals.loc[key].index.equals(y.loc[key].index[3:])
     assert not np.allclose(residuals.loc["a"], residuals.loc["b"])
+    in_sample = forecaster.predict(fh=list(range(-26, 1)))  # 30 points less 3
+    pd.testing.assert_frame_equal(residuals, y.loc[residuals.index] - in_sample)
+    # in-sample and future steps together: the series in their fitted order
+    both = forecaster.predict(fh=[0, 1])
+    assert both.index.get_level_values(0).tolist() == ["b", "b", "a", "a"]
 
 
 def test_in_sample_steps_beyond_the_kept_data_are_refused_saying_what_is_possible():
