@@ -51,12 +51,14 @@ def test_steps_outside_the_fitted_horizon_are_refused_saying_what_is_possible():
         forecaster.predict(fh=[1, 5])
 
 
-@pytest.mark.parametrize("base", [None, "auto"])
-def test_an_in_sample_forecast_is_the_forecast_made_from_its_origin(base):
+@pytest.mark.parametrize(
+    "changes", [{}, {"strategy": "seq2seq"}, {"n_models": 2}, {"base": "auto"}]
+)
+def test_an_in_sample_forecast_is_the_forecast_made_from_its_origin(changes):
     # the forecast of the last kept point equals what predict said one step
     # earlier, with the same network (update without training moves the data)
     y = _y(40)
-    params = {**TINY, "base": base}
+    params = {**TINY, **changes}
     before = LSTMForecaster(**params).fit(y.iloc[:-1], fh=[1, 2, 3])
     after = copy.deepcopy(before).update(y.iloc[-1:], update_params=False)
     in_sample = after.predict(fh=[0, 1])
@@ -107,10 +109,15 @@ def test_in_sample_steps_beyond_the_kept_data_are_refused_saying_what_is_possibl
         normal.predict_quantiles(fh=[0])
 
 
-def test_predict_residuals_without_y_says_when_nothing_kept_can_be_scored():
-    forecaster = LSTMForecaster(**TINY).fit(_y(), fh=[1])
+@pytest.mark.parametrize("changes", [{}, {"strategy": "recursive"}])
+def test_predict_residuals_without_y_says_when_nothing_kept_can_be_scored(changes):
+    # the plain network keeps its window plus the largest step less one: with
+    # fh=[1] (or recursive, trained one step ahead) no in-sample point
+    forecaster = LSTMForecaster(**TINY, **changes).fit(_y(), fh=[1])
     with pytest.raises(ValueError, match="keeps too little data.*pass y"):
         forecaster.predict_residuals()
+    with pytest.raises(ValueError, match="allows no in-sample steps"):
+        forecaster.predict(fh=[0])
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ class itself stays sktime glue:
   cutoff before ``_update`` runs;
 - the ``predict`` methods pass on only the rows of ``X`` the network reads,
   and refuse intervals of a point forecaster naming the two ways to get them;
-- ``_check_fh`` lets ``predict`` ask for any subset of the fitted horizon;
+- ``_check_fh`` lets ``predict`` ask for any subset of the fitted horizon,
+  and for the in-sample steps the kept data can forecast;
 - ``predict_residuals`` without ``y`` uses the data the forecaster keeps
   (sktime's looks only in its own copy, which these do not keep);
 - ``from_fitted_state`` rebuilds sktime's bookkeeping for a loaded state.
@@ -145,6 +146,14 @@ class SktimeApiAdaptations:
             return X
 
     def _check_fh(self, fh, pred_int=False):
+        if fh is not None and not pred_int and self.is_fitted:
+            checked = check_fh(fh=fh, freq=self._cutoff)
+            if not checked.is_all_out_of_sample(self._cutoff):
+                # sktime refuses in-sample steps of a forecaster without the
+                # "capability:insample" tag (whose conformance checks ask for
+                # every point since the first); _predict forecasts those the
+                # kept data allows and refuses the others, saying which
+                return checked
         # sktime refuses any predict fh that differs from fit's when fh is
         # needed in fit; the network forecasts every fitted step, so a subset
         # of them is accepted here (and other steps refused in _predict, naming
