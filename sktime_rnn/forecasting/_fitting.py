@@ -285,15 +285,17 @@ def _context(config, network, inputs, rows, indices, stream=None, new_rows=None)
     return rows, indices, StreamState(torch.cat(features), hidden)
 
 
-def inputs_of(state: FittedState) -> PlainInputs | HybridInputs:
-    """The inputs a fitted state was trained with."""
+def inputs_of(
+    config, trained: FittedState | PretrainedState
+) -> PlainInputs | HybridInputs:
+    """The inputs a fitted or pretrained network was trained with, for ``config``."""
     return inputs_for(
-        state.config,
-        state.window,
-        state.train_steps,
-        state.layout.n_targets,
-        state.sp,
-        state.base,
+        config,
+        trained.window,
+        trained.train_steps,
+        trained.layout.n_targets,
+        trained.sp,
+        trained.base,
     )
 
 
@@ -470,14 +472,7 @@ def fit_from_pretrained(
     with ``fine_tune_epochs > 0`` the copy trains on them for that many
     epochs.
     """
-    inputs = inputs_for(
-        config,
-        pretrained.window,
-        pretrained.train_steps,
-        layout.n_targets,
-        pretrained.sp,
-        pretrained.base,
-    )
+    inputs = inputs_of(config, pretrained)
     numbers = _embedding_numbers(config, pretrained, data.keys)
     scaling = inputs.scaling(data)
     rows = inputs.rows(data, scaling, list(range(len(data.keys))), numbers)
@@ -552,14 +547,7 @@ def continue_pretraining(
     The panel gets its own scaling (or statistical parts); series seen before
     keep their embedding number.
     """
-    inputs = inputs_for(
-        config,
-        pretrained.window,
-        pretrained.train_steps,
-        pretrained.layout.n_targets,
-        pretrained.sp,
-        pretrained.base,
-    )
+    inputs = inputs_of(config, pretrained)
     numbers = _embedding_numbers(config, pretrained, data.keys)
     rows = inputs.rows(data, inputs.scaling(data), list(range(len(data.keys))), numbers)
     network, optimizers = copy.deepcopy((pretrained.network, pretrained.optimizers))
@@ -598,7 +586,7 @@ def updated_state(
         )
     positions = [state.layout.keys.index(key) for key in data.keys]
     config = state.config
-    inputs = inputs_of(state)
+    inputs = inputs_of(config, state)
     added = inputs.rows(data, state.scaling, positions, state.series_numbers)
     context = list(state.context)
     context_index = list(state.context_index)

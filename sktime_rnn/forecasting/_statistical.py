@@ -25,6 +25,8 @@ from __future__ import annotations
 __all__ = [
     "BASES",
     "StatisticalPart",
+    "classical_indices",
+    "is_seasonal",
     "seasonal_indices",
     "statistical_forecasts",
 ]
@@ -82,6 +84,17 @@ def seasonal_indices(y: np.ndarray, sp: int) -> np.ndarray:
     """
     if sp <= 1 or not is_seasonal(y, sp):
         return np.ones(max(sp, 1))
+    return classical_indices(y, sp)
+
+
+def classical_indices(y: np.ndarray, sp: int) -> np.ndarray:
+    """Classical decomposition's multiplicative indices, without a seasonality test.
+
+    Examples
+    --------
+    >>> classical_indices(np.tile([1.0, 3.0], 4) * 10, 2).tolist()
+    [0.5, 1.5]
+    """
     if sp % 2 == 0:
         weights = np.r_[0.5, np.ones(sp - 1), 0.5] / sp
     else:

@@ -16,37 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-# the grids and the autocorrelations, as the package's statistical part has them
-from sktime_rnn.forecasting._statistical import ALPHAS, BETAS, PHIS
-from sktime_rnn.forecasting._statistical import _autocorrelations as acf
-
-
-def is_seasonal(y: np.ndarray, m: int, z: float = 1.645) -> bool:
-    """M4 benchmarks' test: |acf(m)| above its 90% limit, needs 3 seasons."""
-    if m <= 1 or len(y) < 3 * m:
-        return False
-    r = acf(y, m)
-    limit = z / np.sqrt(len(y)) * np.sqrt(1 + 2 * np.sum(r[:-1] ** 2))
-    return bool(abs(r[m - 1]) > limit)
-
-
-def classical_indices(y: np.ndarray, m: int) -> np.ndarray:
-    """Multiplicative seasonal indices (length m, mean 1) of classical decomposition.
-
-    Index ``j`` belongs to positions ``t`` with ``t % m == j``.
-    """
-    n = len(y)
-    if m % 2 == 0:
-        weights = np.r_[0.5, np.ones(m - 1), 0.5] / m
-    else:
-        weights = np.ones(m) / m
-    trend = np.convolve(y, weights, mode="valid")
-    offset = (len(weights) - 1) // 2
-    ratios = y[offset : offset + len(trend)] / trend
-    positions = np.arange(offset, offset + len(trend)) % m
-    indices = np.array([ratios[positions == j].mean() for j in range(m)])
-    del n
-    return indices / indices.mean()
+# the grids, the seasonality test and the decomposition, as the package has them
+from sktime_rnn.forecasting._statistical import (
+    ALPHAS,
+    BETAS,
+    PHIS,
+    classical_indices,
+    is_seasonal,
+)
 
 
 def seasonality(y: np.ndarray, m: int, test: bool = True) -> np.ndarray:
