@@ -28,7 +28,9 @@ __all__ = [
     "classical_indices",
     "is_seasonal",
     "seasonal_indices",
+    "ses_levels",
     "statistical_forecasts",
+    "trend_states",
 ]
 
 from dataclasses import dataclass
@@ -116,17 +118,31 @@ def _best_per_prefix(errors: np.ndarray) -> np.ndarray:
     return np.argmin(sse, axis=0)
 
 
-def _ses_all(y: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """Simple exponential smoothing from every prefix (n+1, h), and its alphas."""
+def ses_levels(y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Levels after each observation and one-step errors, per alpha: (G, n) each.
+
+    Examples
+    --------
+    >>> levels, errors = ses_levels(np.array([1.0, 3.0]), np.array([0.5]))
+    >>> levels.tolist(), errors.tolist()
+    ([[1.0, 2.0]], [[0.0, 2.0]])
+    """
     n = len(y)
-    levels = np.empty((len(ALPHAS), n))
-    errors = np.zeros((len(ALPHAS), n))
-    level = np.full(len(ALPHAS), y[0])
+    levels = np.empty((len(alphas), n))
+    errors = np.zeros((len(alphas), n))
+    level = np.full(len(alphas), y[0])
     levels[:, 0] = level
     for t in range(1, n):
         errors[:, t] = y[t] - level
-        level = level + ALPHAS * errors[:, t]
+        level = level + alphas * errors[:, t]
         levels[:, t] = level
+    return levels, errors
+
+
+def _ses_all(y: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Simple exponential smoothing from every prefix (n+1, h), and its alphas."""
+    n = len(y)
+    levels, errors = ses_levels(y, ALPHAS)
     best = _best_per_prefix(errors)
     out = np.empty((n + 1, h))
     out[0] = y[0]
@@ -160,6 +176,34 @@ def theta_all(y: np.ndarray, h: int) -> np.ndarray:
     return ses + (slope / 2)[:, None] * (steps[None, :] + drift[:, None])
 
 
+def trend_states(y: np.ndarray, alpha, beta, phi):
+    """The damped-trend recursion for parameter vectors (G,): levels, trends, errors.
+
+    Each (G, n): the level and trend after every observation, and the one-step
+    errors (0 at the first). The trend starts from the first difference.
+
+    Examples
+    --------
+    >>> one = np.array([0.5])
+    >>> levels, trends, errors = trend_states(np.array([1.0, 2.0, 4.0]), one, one, one)
+    >>> levels.tolist(), errors.tolist()
+    ([[1.0, 1.75, 3.03125]], [[0.0, 0.5, 1.9375]])
+    """
+    n = len(y)
+    level = np.full(len(alpha), y[0])
+    trend = np.full(len(alpha), (y[1] - y[0]) if n > 1 else 0.0)
+    levels, trends = np.empty((len(alpha), n)), np.empty((len(alpha), n))
+    errors = np.zeros((len(alpha), n))
+    levels[:, 0], trends[:, 0] = level, trend
+    for t in range(1, n):
+        forecast = level + phi * trend
+        errors[:, t] = y[t] - forecast
+        level = forecast + alpha * errors[:, t]
+        trend = phi * trend + alpha * beta * errors[:, t]
+        levels[:, t], trends[:, t] = level, trend
+    return levels, trends, errors
+
+
 def damped_all(y: np.ndarray, h: int) -> np.ndarray:
     """Additive damped trend from every prefix: (n+1, h).
 
@@ -176,17 +220,7 @@ def damped_all(y: np.ndarray, h: int) -> np.ndarray:
     alpha, beta, phi = (
         grid.ravel() for grid in np.meshgrid(ALPHAS[::2], BETAS, PHIS, indexing="ij")
     )
-    level = np.full(len(alpha), y[0])
-    trend = np.full(len(alpha), (y[1] - y[0]) if n > 1 else 0.0)
-    levels, trends = np.empty((len(alpha), n)), np.empty((len(alpha), n))
-    errors = np.zeros((len(alpha), n))
-    levels[:, 0], trends[:, 0] = level, trend
-    for t in range(1, n):
-        forecast = level + phi * trend
-        errors[:, t] = y[t] - forecast
-        level = forecast + alpha * errors[:, t]
-        trend = phi * trend + alpha * beta * errors[:, t]
-        levels[:, t], trends[:, t] = level, trend
+    levels, trends, errors = trend_states(y, alpha, beta, phi)
     errors[:, :2] = 0
     best = _best_per_prefix(errors)[1:]
     damping = np.cumsum(phi[:, None] ** np.arange(1, h + 1)[None, :], axis=1)  # (G,h)

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
-# the grids, the seasonality test and the decomposition, as the package has them
+# the grids, the seasonality test, the decomposition and the smoothing recursion,
+# as the package has them
 from sktime_rnn.forecasting._statistical import (
     ALPHAS,
     BETAS,
     PHIS,
     classical_indices,
     is_seasonal,
+    ses_levels,
+    trend_states,
 )
 
 
@@ -43,20 +46,6 @@ def factors(indices: np.ndarray, start: int, length: int) -> np.ndarray:
 
 
 # --------------------------------------------------------- smoothing
-def _ses_levels(y: np.ndarray, alphas: np.ndarray):
-    """Levels after each observation and one-step errors, per alpha: (G, n)."""
-    n = len(y)
-    levels = np.empty((len(alphas), n))
-    errors = np.zeros((len(alphas), n))
-    level = np.full(len(alphas), y[0])
-    levels[:, 0] = level
-    for t in range(1, n):
-        errors[:, t] = y[t] - level
-        level = level + alphas * errors[:, t]
-        levels[:, t] = level
-    return levels, errors
-
-
 def _pick(errors: np.ndarray, min_obs: int = 0) -> np.ndarray:
     """Per prefix length k (0..n), the grid row with least SSE of errors[:, :k]."""
     sse = np.concatenate(
@@ -71,7 +60,7 @@ def ses_all(y: np.ndarray, h: int, alphas=ALPHAS):
     Also returns the chosen alpha per prefix.
     """
     n = len(y)
-    levels, errors = _ses_levels(y, alphas)
+    levels, errors = ses_levels(y, alphas)
     best = _pick(errors)
     out = np.empty((n + 1, h))
     out[0] = y[0]
@@ -102,26 +91,6 @@ def theta_all(y: np.ndarray, h: int, alphas=ALPHAS):
     return ses + (slope / 2)[:, None] * (steps[None, :] + drift[:, None])
 
 
-def _trend_states(y, alpha, beta, phi):
-    """Holt damped recursion for parameter vectors (G,): levels, trends, errors."""
-    n = len(y)
-    g = len(alpha)
-    level = np.full(g, y[0])
-    trend = np.full(g, (y[1] - y[0]) if n > 1 else 0.0)
-    levels = np.empty((g, n))
-    trends = np.empty((g, n))
-    errors = np.zeros((g, n))
-    levels[:, 0], trends[:, 0] = level, trend
-    for t in range(1, n):
-        forecast = level + phi * trend
-        errors[:, t] = y[t] - forecast
-        new_level = forecast + alpha * errors[:, t]
-        trend = phi * trend + alpha * beta * errors[:, t]
-        level = new_level
-        levels[:, t], trends[:, t] = level, trend
-    return levels, trends, errors
-
-
 def damped_all(y: np.ndarray, h: int, phis=PHIS, alphas=ALPHAS[::2], betas=BETAS):
     """Damped-trend (or Holt, phis=[1]) forecasts from every prefix: (n+1, h).
 
@@ -131,7 +100,7 @@ def damped_all(y: np.ndarray, h: int, phis=PHIS, alphas=ALPHAS[::2], betas=BETAS
     n = len(y)
     a, b, p = np.meshgrid(alphas, betas, phis, indexing="ij")
     a, b, p = a.ravel(), b.ravel(), p.ravel()
-    levels, trends, errors = _trend_states(y, a, b, p)
+    levels, trends, errors = trend_states(y, a, b, p)
     errors[:, :2] = 0
     best = _pick(errors)
     steps = np.arange(1, h + 1)
