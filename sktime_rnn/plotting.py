@@ -56,11 +56,12 @@ def plot_gradient_flow(forecasters, ax=None):
     forecasters : forecaster or dict of str to forecaster
         Fitted sktime-rnn forecasters; a dict labels the curves by its keys.
     ax : matplotlib Axes, optional
-        Where to draw; a new figure if None.
+        The axis to draw the profiles on; a new figure if None.
 
     Returns
     -------
     matplotlib Axes
+        The gradient-flow profiles (a line per forecaster), on a log scale.
 
     Examples
     --------
@@ -105,7 +106,10 @@ def plot_training_history(forecaster, axes=None):
 
     Returns
     -------
-    pair of matplotlib Axes
+    loss_ax : matplotlib Axes
+        The training loss per epoch.
+    norm_ax : matplotlib Axes
+        The gradient norm per optimiser step, on a log scale.
 
     Examples
     --------
@@ -155,12 +159,15 @@ def plot_training(forecaster, axes=None):
     Parameters
     ----------
     forecaster : fitted sktime-rnn forecaster
+        Its ``history_`` is what is drawn.
     axes : pair of matplotlib Axes, optional
         Where to draw the losses and the learning rate; a new figure if None.
 
     Returns
     -------
-    pair of matplotlib Axes
+    tuple of matplotlib Axes
+        ``(loss_ax, lr_ax)``: the losses per epoch with the epoch kept, and
+        the learning rate per epoch.
 
     Examples
     --------
@@ -213,9 +220,12 @@ def plot_error_by_horizon(result, metric="MAE", forecasters=None, ax=None):
     Returns
     -------
     matplotlib Axes
+        One curve per forecaster, the metric against the horizon.
 
     Examples
     --------
+    Last value against last year's on airline passengers:
+
     >>> from sktime.datasets import load_airline
     >>> from sktime.forecasting.naive import NaiveForecaster
     >>> from sktime.split import ExpandingWindowSplitter
@@ -269,15 +279,19 @@ def plot_forecasts_by_fold(
     Returns
     -------
     numpy.ndarray of matplotlib Axes
+        One panel per fold: the actual values, the forecasts, the cutoff.
 
     Examples
     --------
+    The seasonal naive forecasts of four folds:
+
     >>> from sktime.datasets import load_airline
     >>> from sktime.forecasting.naive import NaiveForecaster
     >>> from sktime.split import ExpandingWindowSplitter
     >>> from sktime_rnn.evaluation import evaluate_by_horizon
+    >>> y = load_airline()
     >>> cv = ExpandingWindowSplitter(fh=[1, 2, 3], initial_window=120, step_length=6)
-    >>> result = evaluate_by_horizon(NaiveForecaster(sp=12), load_airline(), cv)
+    >>> result = evaluate_by_horizon(NaiveForecaster(sp=12), y, cv)
     >>> axes = plot_forecasts_by_fold(result)
     >>> len(axes), len(axes[0].get_lines())  # actual, forecast, cutoff
     (4, 3)

@@ -1,7 +1,6 @@
 """The fitted state is replaced whole: failed calls change nothing, updates merge."""
 
 import copy
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,6 +12,8 @@ from sktime_rnn import GRUForecaster, LSTMForecaster
 from sktime_rnn.exceptions import TrainingDivergedError
 from sktime_rnn.networks.hybrid import HybridForecastNetwork
 
+pytestmark = pytest.mark.usefixtures("quiet")
+
 TINY = {"window_length": 6, "hidden_size": 4, "max_epochs": 2, "random_state": 0}
 STRATEGY_PARAMS = {
     "direct": {"base": None},
@@ -21,13 +22,6 @@ STRATEGY_PARAMS = {
     "stateful": {"base": None, "stateful": True, "window_norm": None, "batch_size": 4},
     "hybrid": {"base": "theta+damped"},
 }
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def _monthly(n=120):

@@ -1,7 +1,6 @@
 """What a fitted forecaster can be asked: horizons, intervals, parameters that act."""
 
 import copy
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,6 +12,8 @@ import sktime_rnn
 from sktime_rnn import GRUForecaster, LSTMForecaster, RecurrentForecaster
 from sktime_rnn.exceptions import InvalidParameterError, PersistenceError
 
+pytestmark = pytest.mark.usefixtures("quiet")
+
 TINY = {
     "window_length": 4,
     "hidden_size": 3,
@@ -20,13 +21,6 @@ TINY = {
     "random_state": 0,
     "base": None,  # the plain network (tests/test_hybrid.py: the hybrid)
 }
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def _y(n=40):

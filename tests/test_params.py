@@ -14,14 +14,9 @@ from sktime_rnn import GRUForecaster, LSTMForecaster
 from sktime_rnn.exceptions import InvalidDataError, InvalidParameterError
 from sktime_rnn.training.runtime import available_devices
 
+pytestmark = pytest.mark.usefixtures("quiet")
+
 TINY = {"window_length": 4, "hidden_size": 3, "max_epochs": 1, "random_state": 0}
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def _y(n=40):

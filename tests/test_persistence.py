@@ -3,7 +3,6 @@
 import json
 import pathlib
 import resource
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -20,15 +19,10 @@ from sktime_rnn._signed_file import checksum as _checksum
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.persistence import PersistenceError
 
+pytestmark = pytest.mark.usefixtures("quiet")
+
 TINY = {"window_length": 4, "hidden_size": 3, "max_epochs": 1, "random_state": 0}
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def _series(index):

@@ -2,7 +2,6 @@
 
 import logging
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,8 @@ from sktime_rnn import GRUForecaster, LSTMForecaster, load, save
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.training.windows import SlidingWindows
 
+pytestmark = pytest.mark.usefixtures("quiet")
+
 PARAMS = {
     "window_length": 12,
     "hidden_size": 8,
@@ -21,13 +22,6 @@ PARAMS = {
     "batch_size": 32,
     "base": None,  # the plain network's sliding windows
 }
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def _ar1(n, seed=0, phi=0.7):
@@ -44,6 +38,7 @@ def _ar1(n, seed=0, phi=0.7):
 def test_validation_windows_are_the_latest_and_no_window_straddles(
     validation_size, steps
 ):
+
     lengths = [30, 17, 24]
     series = [torch.arange(float(n)).unsqueeze(1) for n in lengths]
     train, val = SlidingWindows.split(series, 4, steps, 1, validation_size)
@@ -183,12 +178,9 @@ def _rolling_coverage(forecaster, y, start):
 def test_conformal_intervals_cover_as_the_true_model_does(loss):
     y = _ar1(1700, seed=3)
     forecaster = LSTMForecaster(
-        window_length=10,
+        **{**PARAMS, "window_length": 10, "batch_size": 64},
         window_norm=None,
-        hidden_size=8,
         max_epochs=5,
-        batch_size=64,
-        random_state=0,
         loss=loss,
         validation_size=0.2,
         interval_calibration="conformal",

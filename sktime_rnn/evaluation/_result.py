@@ -124,18 +124,22 @@ class HorizonEvaluation:
 
         Examples
         --------
+        Two forecasters side by side, one column each:
+
         >>> from sktime.datasets import load_airline
         >>> from sktime.forecasting.naive import NaiveForecaster
+        >>> from sktime.forecasting.trend import TrendForecaster
         >>> from sktime.split import ExpandingWindowSplitter
         >>> from sktime_rnn.evaluation import evaluate_by_horizon
+        >>> forecasters = {"last": NaiveForecaster(), "trend": TrendForecaster()}
         >>> cv = ExpandingWindowSplitter(fh=[1, 2], initial_window=130, step_length=6)
-        >>> result = evaluate_by_horizon(NaiveForecaster(), load_airline(), cv)
+        >>> result = evaluate_by_horizon(forecasters, load_airline(), cv)
         >>> result.table("MAE").round(1)
-        metric                 MAE
-        forecaster NaiveForecaster
+        metric       MAE
+        forecaster  last trend
         horizon
-        1                     42.3
-        2                     35.0
+        1           42.3  60.0
+        2           35.0  53.6
         """
         if isinstance(metrics, str):
             metrics = [metrics]
@@ -174,15 +178,20 @@ class HorizonEvaluation:
 
         Examples
         --------
+        Evaluations run apart, joined with a forecaster that failed:
+
         >>> from sktime.datasets import load_lynx
         >>> from sktime.forecasting.naive import NaiveForecaster
         >>> from sktime.split import SlidingWindowSplitter
         >>> from sktime_rnn.evaluation import evaluate_by_horizon
+        >>> y = load_lynx()
         >>> cv = SlidingWindowSplitter(fh=[1, 2], window_length=100, step_length=5)
-        >>> last = evaluate_by_horizon({"last": NaiveForecaster()}, load_lynx(), cv)
-        >>> both = HorizonEvaluation.concat([last], {"ets": "ValueError: too short"})
-        >>> both.forecasters, both.overall.loc["ets", "error"]
-        (['last', 'ets'], 'ValueError: too short')
+        >>> last = evaluate_by_horizon({"last": NaiveForecaster()}, y, cv)
+        >>> mean = evaluate_by_horizon({"mean": NaiveForecaster("mean")}, y, cv)
+        >>> failed = {"ets": "ValueError: too short"}
+        >>> joined = HorizonEvaluation.concat([last, mean], failed)
+        >>> joined.forecasters, joined.overall.loc["ets", "error"]
+        (['last', 'mean', 'ets'], 'ValueError: too short')
         """
         results = list(results)
         failures = dict(failures or {})

@@ -38,11 +38,12 @@ class Calibration:
 
     Attributes
     ----------
-    params : numpy.ndarray
-        (n, S, C, P) likelihood parameters forecast for the validation
-        windows, at the network's horizon steps, in scaled units.
-    targets : numpy.ndarray
-        (n, S, C) what those windows' horizon steps turned out to be.
+    params : numpy.ndarray of shape (n, S, C, P)
+        Likelihood parameters forecast for the ``n`` validation windows, at
+        the network's ``S`` horizon steps, in scaled units.
+    targets : numpy.ndarray of shape (n, S, C)
+        What those windows' horizon steps turned out to be (NaN past the end
+        of a series).
     """
 
     params: np.ndarray

@@ -259,10 +259,13 @@ def _context(config, network, inputs, rows, indices, stream=None, new_rows=None)
     :meth:`HybridInputs.context`). A stateful network also keeps its state
     after the last step: warmed up anew over the whole history, or
     (``stream`` and ``new_rows`` given) continued over the new rows only.
+    Returns them as the :class:`FittedState` fields ``context``,
+    ``context_index`` and ``stream``.
     """
     rows, indices = inputs.context(rows, indices)
+    fields = {"context": rows, "context_index": indices, "stream": None}
     if not config.stateful:
-        return rows, indices, None
+        return fields
     device = config.torch_device
     states, features = [], []
     with thread_count(config.num_threads), torch.inference_mode():
@@ -282,7 +285,7 @@ def _context(config, network, inputs, rows, indices, stream=None, new_rows=None)
     hidden = [
         concat_batch([s[layer] for s in states]) for layer in range(len(states[0]))
     ]
-    return rows, indices, StreamState(torch.cat(features), hidden)
+    return {**fields, "stream": StreamState(torch.cat(features), hidden)}
 
 
 def inputs_of(
@@ -388,30 +391,19 @@ def _fitted_state(
     """
     config = inputs.config
     indices = [frame.index for frame in data.y.frames]
-    network = trained.network
-    context, context_index, stream = _context(config, network, inputs, rows, indices)
     calibration = None
     if config.interval_calibration is not None:
-        calibration = inputs.calibration(network, validation, shrinkage)
-    return FittedState(
+        calibration = inputs.calibration(trained.network, validation, shrinkage)
+    return FittedState.from_trained(
+        trained,
         config=config,
         layout=layout,
-        cell=trained.cell,
-        window=trained.window,
-        train_steps=trained.train_steps,
-        network=network,
         scaling=scaling,
         series_numbers=numbers,
         n_trained_series=len(trained.layout.keys),
-        context=context,
-        context_index=context_index,
-        histories=trained.histories,
-        stream=stream,
-        optimizers=trained.optimizers,
         calibration=calibration,
-        base=trained.base,
-        sp=trained.sp,
         shrinkage=shrinkage,
+        **_context(config, trained.network, inputs, rows, indices),
     )
 
 
@@ -627,20 +619,13 @@ def updated_state(
             update=True,
         )
     if config.stateful and not (retrain or rewritten):
-        context, context_index, stream = _context(
+        fields = _context(
             config, network, inputs, context, context_index, state.stream, new_rows
         )
     else:
-        context, context_index, stream = _context(
-            config, network, inputs, context, context_index
-        )
+        fields = _context(config, network, inputs, context, context_index)
     return state.replace(
-        network=network,
-        optimizers=optimizers,
-        histories=histories,
-        context=context,
-        context_index=context_index,
-        stream=stream,
+        network=network, optimizers=optimizers, histories=histories, **fields
     )
 
 

@@ -315,6 +315,18 @@ class FittedState:
 
     # ----------------------------------------------------------- loading
     @classmethod
+    def from_trained(cls, trained: PretrainedState, **fields) -> FittedState:
+        """A state that forecasts with ``trained``'s network; ``fields`` give the rest.
+
+        The network's own fields (cell, window, horizon steps, histories,
+        optimisers, statistical part and season length) come from
+        ``trained``. Its ``layout`` describes the panel the network was
+        trained on, so the panel this state forecasts is one of ``fields``.
+        """
+        network_fields = {name: getattr(trained, name) for name in _NETWORK_FIELDS}
+        return cls(**network_fields, **fields)
+
+    @classmethod
     def from_saved(cls, tensors: dict, metadata: dict, config) -> FittedState:
         """Rebuild a state from :meth:`to_tensors` and :meth:`to_metadata`.
 
@@ -329,118 +341,31 @@ class FittedState:
         """
         reader = _Reader(tensors, metadata)
         layout = reader.layout()
-        n_series, n_targets, n_exog = len(layout.keys), layout.n_targets, layout.n_exog
-        cell = reader.choice("cell", available_cells())
-        base = reader.choice("base", (*BASES, None))
-        sp = reader.integer("sp", 1, 100_000)
         shrinkage = reader.field("shrinkage")
         reader.require(
             type(shrinkage) is float and 0 < shrinkage <= 1,
             f"shrinkage must be a float in (0, 1], got {shrinkage!r}",
         )
-        window = reader.integer("window", 1)
-        n_steps = reader.integer("n_steps", 1)
-        n_members = reader.integer("n_members", 1, config.n_models)
         n_trained = reader.integer("n_trained_series", 0)
-        train_steps = reader.array("train_steps", (None,), np.int64)
-        reader.require(
-            len(train_steps) >= 1 and bool(np.all(train_steps >= 1)),
-            "train_steps must be positive",
-        )
-        expected = network_steps(config, train_steps, base)
-        reader.require(  # before the network is built: its head's size
-            n_steps == expected,
-            f"n_steps must be {expected} for these train_steps, got {n_steps}",
-        )
-        scaling = PanelScaling(
-            SeriesScaling(
-                reader.array("scaling.y_mean", (n_series, n_targets)),
-                reader.array("scaling.y_std", (n_series, n_targets)),
-            ),
-            None
-            if not n_exog
-            else SeriesScaling(
-                reader.array("scaling.x_mean", (n_series, n_exog)),
-                reader.array("scaling.x_std", (n_series, n_exog)),
-            ),
-        )
-        series_numbers = None
-        if config.series_embedding_dim:
-            series_numbers = reader.array("series_numbers", (n_series,), np.int64)
-            reader.require(
-                bool(np.all((series_numbers >= 0) & (series_numbers <= n_trained))),
-                "series_numbers must lie in [0, n_trained_series]",
-            )
-            series_numbers = series_numbers.tolist()
-        width = n_targets + n_exog + (1 if config.series_embedding_dim else 0)
-        # a hybrid keeps the data's own values (whole histories, float64)
-        dtype = np.float64 if base is not None else np.float32
-        index_spec = reader.index_spec()
-        context, context_index = [], []
-        for position in range(n_series):
-            rows = reader.array(f"context.{position}", (None, width), dtype)
-            codes = reader.array(f"context_index.{position}", (len(rows),), np.int64)
-            reader.require(len(rows) >= 1, "a context must hold rows")
-            reader.require(
-                base is None or bool((rows > 0).all()),
-                "a hybrid's context must be positive",
-            )
-            context.append(rows)
-            context_index.append(decode_index(codes, index_spec))
-        reader.require(
-            (layout.freq is not None) == (index_spec["kind"] == "datetime"),
-            "freq must be given exactly for a DatetimeIndex",
-        )
-        sizes = (cell, n_targets, n_exog, n_steps, n_trained)
-        # shapes first, on the meta device: a file's sizes must not allocate
-        reader.check_shapes(_network_on_meta(config, *sizes, n_members, base))
-        network = build_network(
-            config,
-            *sizes,
-            make_generator(0, torch.device("cpu")),
-            n_members,
-            base,
-        )
-        reader.load_weights(network)
-        histories = [reader.history(member) for member in range(n_members)]
-        stream = reader.stream(config.torch_device)
-        reader.require(
-            (stream is None) == (not config.stateful),
-            "a stateful forecaster's file must hold its stream state, and only it",
-        )
-        calibration = None
-        if config.interval_calibration is not None:
-            n_params = members_of(network)[0].likelihood.n_params
-            n_horizon = members_of(network)[0].n_steps
-            params = reader.array(
-                "calibration.params", (None, n_horizon, n_targets, n_params)
-            )
-            targets = reader.array(
-                "calibration.targets",
-                (len(params), n_horizon, n_targets),
-                missing_ok=True,  # NaN: a target past the end of its series
-            )
-            reader.require(len(params) >= 1, "the calibration holds no forecasts")
-            calibration = Calibration(params, targets)
-        return cls(
+        trained = reader.trained(config, layout, n_trained)
+        return cls.from_trained(
+            trained,
             config=config,
             layout=layout,
-            cell=cell,
-            window=window,
-            train_steps=train_steps,
-            network=network.eval(),
-            scaling=scaling,
-            series_numbers=series_numbers,
+            scaling=reader.scaling(layout),
+            series_numbers=reader.series_numbers(config, layout, n_trained),
             n_trained_series=n_trained,
-            context=context,
-            context_index=context_index,
-            histories=histories,
-            stream=stream,
-            calibration=calibration,
-            base=base,
-            sp=sp,
+            calibration=reader.calibration(config, trained.network, layout),
             shrinkage=shrinkage,
+            **reader.context(config, layout, trained.base),
         )
+
+
+_NETWORK_FIELDS = tuple(
+    entry.name
+    for entry in dataclasses.fields(PretrainedState)
+    if entry.name != "layout"
+)
 
 
 def _is_frequency(freq) -> bool:
@@ -665,3 +590,113 @@ class _Reader:
             hidden.append(tuple(values) if n_parts == 2 else values[0])
         features = torch.as_tensor(self.array("stream.features", (None, None)))
         return StreamState(features.float().to(device), hidden)
+
+    def trained(self, config, layout: SeriesLayout, n_trained: int) -> PretrainedState:
+        """The saved network, rebuilt from ``config`` and loaded with its weights.
+
+        The returned record's ``layout`` is the forecast panel's: a file does
+        not keep the one the network was trained on.
+        """
+        cell = self.choice("cell", available_cells())
+        base = self.choice("base", (*BASES, None))
+        sp = self.integer("sp", 1, 100_000)
+        window = self.integer("window", 1)
+        n_steps = self.integer("n_steps", 1)
+        n_members = self.integer("n_members", 1, config.n_models)
+        train_steps = self.array("train_steps", (None,), np.int64)
+        self.require(
+            len(train_steps) >= 1 and bool(np.all(train_steps >= 1)),
+            "train_steps must be positive",
+        )
+        expected = network_steps(config, train_steps, base)
+        self.require(  # before the network is built: its head's size
+            n_steps == expected,
+            f"n_steps must be {expected} for these train_steps, got {n_steps}",
+        )
+        sizes = (cell, layout.n_targets, layout.n_exog, n_steps, n_trained)
+        # shapes first, on the meta device: a file's sizes must not allocate
+        self.check_shapes(_network_on_meta(config, *sizes, n_members, base))
+        network = build_network(
+            config,
+            *sizes,
+            make_generator(0, torch.device("cpu")),
+            n_members,
+            base,
+        )
+        self.load_weights(network)
+        histories = [self.history(member) for member in range(n_members)]
+        return PretrainedState(
+            cell, window, train_steps, network.eval(), layout, histories, None, base, sp
+        )
+
+    def scaling(self, layout: SeriesLayout) -> PanelScaling:
+        n_series, n_targets, n_exog = len(layout.keys), layout.n_targets, layout.n_exog
+        y = SeriesScaling(
+            self.array("scaling.y_mean", (n_series, n_targets)),
+            self.array("scaling.y_std", (n_series, n_targets)),
+        )
+        if not n_exog:
+            return PanelScaling(y, None)
+        x = SeriesScaling(
+            self.array("scaling.x_mean", (n_series, n_exog)),
+            self.array("scaling.x_std", (n_series, n_exog)),
+        )
+        return PanelScaling(y, x)
+
+    def series_numbers(
+        self, config, layout: SeriesLayout, n_trained: int
+    ) -> list[int] | None:
+        if not config.series_embedding_dim:
+            return None
+        numbers = self.array("series_numbers", (len(layout.keys),), np.int64)
+        self.require(
+            bool(np.all((numbers >= 0) & (numbers <= n_trained))),
+            "series_numbers must lie in [0, n_trained_series]",
+        )
+        return numbers.tolist()
+
+    def context(self, config, layout: SeriesLayout, base: str | None) -> dict:
+        """The state's fields ``context``, ``context_index`` and ``stream``."""
+        width = layout.n_targets + layout.n_exog + bool(config.series_embedding_dim)
+        # a hybrid keeps the data's own values (whole histories, float64)
+        dtype = np.float64 if base is not None else np.float32
+        index_spec = self.index_spec()
+        context, context_index = [], []
+        for position in range(len(layout.keys)):
+            rows = self.array(f"context.{position}", (None, width), dtype)
+            codes = self.array(f"context_index.{position}", (len(rows),), np.int64)
+            self.require(len(rows) >= 1, "a context must hold rows")
+            self.require(
+                base is None or bool((rows > 0).all()),
+                "a hybrid's context must be positive",
+            )
+            context.append(rows)
+            context_index.append(decode_index(codes, index_spec))
+        self.require(
+            (layout.freq is not None) == (index_spec["kind"] == "datetime"),
+            "freq must be given exactly for a DatetimeIndex",
+        )
+        stream = self.stream(config.torch_device)
+        self.require(
+            (stream is None) == (not config.stateful),
+            "a stateful forecaster's file must hold its stream state, and only it",
+        )
+        return {"context": context, "context_index": context_index, "stream": stream}
+
+    def calibration(
+        self, config, network: nn.Module, layout: SeriesLayout
+    ) -> Calibration | None:
+        if config.interval_calibration is None:
+            return None
+        head = members_of(network)[0]
+        shape = (head.n_steps, layout.n_targets)
+        params = self.array(
+            "calibration.params", (None, *shape, head.likelihood.n_params)
+        )
+        targets = self.array(
+            "calibration.targets",
+            (len(params), *shape),
+            missing_ok=True,  # NaN: a target past the end of its series
+        )
+        self.require(len(params) >= 1, "the calibration holds no forecasts")
+        return Calibration(params, targets)

@@ -26,7 +26,7 @@ Builds on the package's ``RecurrentEncoder`` only.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -187,7 +187,7 @@ def hybrid_loss(correction, w: Windows, index, kind):
     return (per_window * weight).sum() / weight.sum()
 
 
-def train(
+def _descend(
     net,
     w: Windows,
     epochs,
@@ -199,7 +199,11 @@ def train(
     seed=0,
     max_steps=None,
 ):
-    """Adam on shuffled mini-batches (one fixed batch when all windows fit in one)."""
+    """Adam on shuffled mini-batches (one fixed batch when all windows fit in one).
+
+    Yields ``(epoch, steps, epoch_done)`` after every optimiser step
+    (``epoch_done`` False) and once more at the end of every epoch (True).
+    """
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     params = list(net.parameters())
@@ -213,7 +217,7 @@ def train(
     full = torch.arange(n)
     steps = 0
     net.train()
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         order = torch.randperm(n, generator=generator) if n > batch_size else full
         for start in range(0, n, batch_size):
             index = order[start : start + batch_size]
@@ -226,8 +230,18 @@ def train(
                 nn.utils.clip_grad_norm_(params, clip, foreach=True)
             optimizer.step()
             steps += 1
+            yield epoch, steps, False
             if max_steps and steps >= max_steps:
-                return
+                break
+        yield epoch, steps, True
+        if max_steps and steps >= max_steps:
+            return
+
+
+def train(net, w: Windows, epochs, batch_size, lr, **options):
+    """Train for ``epochs`` (``options``: those of :func:`_descend`)."""
+    for _ in _descend(net, w, epochs, batch_size, lr, **options):
+        pass
 
 
 def train_validated(
@@ -237,19 +251,17 @@ def train_validated(
     epochs,
     batch_size,
     lr,
-    loss="l1log",
-    weight_decay=0.0,
-    clip=1.0,
-    seed=0,
-    max_steps=None,
     every=None,
     margin=1.0,
+    **options,
 ):
     """Train, score ``val`` after every epoch, end with the best epoch's weights.
 
-    Epoch 0 (the zero-initialised head: the statistical part) is a candidate
-    too, so a network that only overfits is never kept.
+    With ``every``, score it every ``every`` optimiser steps instead and
+    return the best step. Epoch 0 (the zero-initialised head: the statistical
+    part) is a candidate too, so a network that only overfits is never kept.
     """
+    loss = options.get("loss", "l1log")
 
     def val_loss():
         net.eval()
@@ -266,39 +278,13 @@ def train_validated(
     best_state, best_epoch = [p.detach().clone() for p in params], 0
     if w.past.shape[0] == 0:
         return 0
-    torch.manual_seed(seed)
-    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=True)
-    n = w.past.shape[0]
-    generator = torch.Generator().manual_seed(seed)
-    full = torch.arange(n)
-    net.train()
-    steps = 0
-    for epoch in range(1, epochs + 1):
-        order = torch.randperm(n, generator=generator) if n > batch_size else full
-        for start in range(0, n, batch_size):
-            index = order[start : start + batch_size]
-            value = hybrid_loss(net(w.past[index], w.base_path[index]), w, index, loss)
-            for p in params:
-                p.grad = None
-            value.backward()
-            if clip:
-                nn.utils.clip_grad_norm_(params, clip, foreach=True)
-            optimizer.step()
-            steps += 1
-            if every and steps % every == 0:
-                current = val_loss()
-                if current < best:
-                    best, best_epoch = current, steps
-                    torch._foreach_copy_(best_state, [p.detach() for p in params])
-            if max_steps and steps >= max_steps:
-                break
-        if not every:
+    for epoch, steps, epoch_done in _descend(net, w, epochs, batch_size, lr, **options):
+        due = epoch_done if not every else not epoch_done and steps % every == 0
+        if due:
             current = val_loss()
             if current < best:
-                best, best_epoch = current, epoch
+                best, best_epoch = current, steps if every else epoch
                 torch._foreach_copy_(best_state, [p.detach() for p in params])
-        if max_steps and steps >= max_steps:
-            break
     with torch.no_grad():
         torch._foreach_copy_(params, best_state)
     return best_epoch
@@ -314,44 +300,50 @@ def predict_log(net, w: Windows):
 WINDOW = {1: 12, 4: 16, 12: 36}
 
 
+@dataclass
 class GlobalHybrid:
     """One hybrid network (ensemble) on a frequency's panel."""
 
-    def __init__(
-        self,
-        period,
-        horizon,
-        method="theta",
-        window=None,
-        hidden_size=32,
-        epochs=20,
-        batch_size=512,
-        lr=3e-3,
-        loss="l1log",
-        n_models=3,
-        weight_decay=0.0,
-        min_history=3,
-        random_state=0,
-        cell="lstm",
-        use_base_path=True,
-        recency=0.0,
-        combine="median",
-        season_test=True,
-        log_base=True,
-        steps=None,
-        shrink=1.0,
-    ):
-        self.period, self.horizon = period, horizon
-        self.method, self.window = method, window or WINDOW.get(period, 2 * period)
-        self.hidden_size, self.epochs, self.batch_size = hidden_size, epochs, batch_size
-        self.lr, self.loss, self.n_models = lr, loss, n_models
-        self.weight_decay, self.min_history = weight_decay, min_history
-        self.random_state, self.cell = random_state, cell
-        self.use_base_path, self.recency = use_base_path, recency
-        self.combine, self.season_test = combine, season_test
-        self.log_base = log_base
-        self.steps, self.shrink = steps, shrink
-        self.global_es, self.refit = False, False
+    period: int
+    horizon: int
+    method: str = "theta"
+    window: int | None = None  # by the period: WINDOW, else two seasons
+    hidden_size: int = 32
+    epochs: int = 20
+    batch_size: int = 512
+    lr: float = 3e-3
+    loss: str | tuple = "l1log"  # a tuple: one loss per ensemble member
+    n_models: int = 3
+    weight_decay: float = 0.0
+    min_history: int = 3
+    random_state: int | None = 0
+    cell: str = "lstm"
+    use_base_path: bool = True
+    recency: float = 0.0
+    combine: str = "median"
+    season_test: bool = True
+    log_base: bool = True
+    steps: int | None = None
+    shrink: float = 1.0
+    global_es: bool = field(default=False, init=False)
+    refit: bool = field(default=False, init=False)
+
+    def __post_init__(self):
+        self.window = self.window or WINDOW.get(self.period, 2 * self.period)
+
+    def _member(self, member):
+        """An ensemble member's seed, loss and freshly seeded network."""
+        seed = (self.random_state or 0) * 1000 + member
+        loss = (
+            self.loss
+            if isinstance(self.loss, str)
+            else self.loss[member % len(self.loss)]
+        )
+        torch.manual_seed(seed)
+        net = HybridNet(
+            self.horizon, self.hidden_size, self.cell, use_base_path=self.use_base_path
+        )
+        return seed, loss, net
 
     def _windows(self, trains, predict_only):
         return stack(
@@ -413,31 +405,19 @@ class GlobalHybrid:
         test_w = self._windows(unseen, True)
         logs = []
         for member in range(self.n_models):
-            seed = (self.random_state or 0) * 1000 + member
-            torch.manual_seed(seed)
-            net = HybridNet(
-                self.horizon,
-                self.hidden_size,
-                self.cell,
-                use_base_path=self.use_base_path,
-            )
+            seed, loss, net = self._member(member)
             epochs = self.epochs
             if self.steps:  # a budget of optimiser steps, whatever the panel's size
                 per_epoch = math.ceil(train_w.past.shape[0] / self.batch_size)
                 epochs = math.ceil(self.steps / per_epoch)
-            loss = (
-                self.loss
-                if isinstance(self.loss, str)
-                else self.loss[member % len(self.loss)]
-            )  # an ensemble of losses
             train(
                 net,
                 train_w,
                 epochs,
                 self.batch_size,
                 self.lr,
-                loss,
-                self.weight_decay,
+                loss=loss,
+                weight_decay=self.weight_decay,
                 seed=seed,
                 max_steps=self.steps,
             )
@@ -458,19 +438,7 @@ class GlobalHybrid:
         test_w = self._windows(unseen, True)
         logs, self.best_steps_ = [], []
         for member in range(self.n_models):
-            seed = (self.random_state or 0) * 1000 + member
-            loss = (
-                self.loss
-                if isinstance(self.loss, str)
-                else self.loss[member % len(self.loss)]
-            )
-            torch.manual_seed(seed)
-            net = HybridNet(
-                self.horizon,
-                self.hidden_size,
-                self.cell,
-                use_base_path=self.use_base_path,
-            )
+            seed, loss, net = self._member(member)
             per_epoch = math.ceil(max(train_w.past.shape[0], 1) / self.batch_size)
             best = train_validated(
                 net,
@@ -479,21 +447,15 @@ class GlobalHybrid:
                 math.ceil(self.steps / per_epoch),
                 self.batch_size,
                 self.lr,
-                loss,
-                self.weight_decay,
+                loss=loss,
+                weight_decay=self.weight_decay,
                 seed=seed,
                 max_steps=self.steps,
                 every=25,
             )
             self.best_steps_.append(best)
             if self.refit and best > 0:
-                torch.manual_seed(seed)
-                net = HybridNet(
-                    self.horizon,
-                    self.hidden_size,
-                    self.cell,
-                    use_base_path=self.use_base_path,
-                )
+                _, _, net = self._member(member)
                 per_epoch = math.ceil(full_w.past.shape[0] / self.batch_size)
                 train(
                     net,
@@ -501,8 +463,8 @@ class GlobalHybrid:
                     math.ceil(best / per_epoch),
                     self.batch_size,
                     self.lr,
-                    loss,
-                    self.weight_decay,
+                    loss=loss,
+                    weight_decay=self.weight_decay,
                     seed=seed,
                     max_steps=best,
                 )
@@ -533,66 +495,28 @@ class CrossFitHybrid(GlobalHybrid):
         return out
 
 
+@dataclass
 class LocalHybrid(GlobalHybrid):
     """The same hybrid fitted on one series."""
 
-    def __init__(self, period, horizon, **kwargs):
-        kwargs.setdefault("epochs", 60)
-        kwargs.setdefault("batch_size", 256)
-        kwargs.setdefault("lr", 3e-3)
-        kwargs.setdefault("hidden_size", 16)
-        kwargs.setdefault("n_models", 1)
-        self.early_stopping = kwargs.pop("early_stopping", False)
-        self.margin = kwargs.pop("margin", 1.0)
-        super().__init__(period, horizon, **kwargs)
+    hidden_size: int = 16
+    epochs: int = 60
+    batch_size: int = 256
+    n_models: int = 1
+    early_stopping: bool = False
+    margin: float = 1.0
 
     def fit_predict(self, y, h):
         y = np.asarray(y, float)
         if not self.early_stopping:
             return self.fit_predict_panel([y], h)[0]
         torch.set_num_threads(1)
-        n = len(y)
-        common = (
-            self.horizon,
-            self.period,
-            self.window,
-            self.method,
-            self.min_history,
-            self.season_test,
-        )
-        cut = n - self.horizon
-        train_w = stack(
-            [
-                series_windows(
-                    y, *common, recency=self.recency, log_base=self.log_base, cut=cut
-                )
-            ]
-        )
-        val_w = stack(
-            [
-                series_windows(
-                    y,
-                    *common,
-                    recency=self.recency,
-                    log_base=self.log_base,
-                    first_origin=cut,
-                )
-            ]
-        )
-        test_w = stack(
-            [series_windows(y, *common, predict_only=True, log_base=self.log_base)]
-        )
+        train_w, val_w = self._split_windows([y])
+        test_w = self._windows([y], True)
         logs = []
         self.best_epochs_ = []
         for member in range(self.n_models):
-            seed = (self.random_state or 0) * 1000 + member
-            torch.manual_seed(seed)
-            net = HybridNet(
-                self.horizon,
-                self.hidden_size,
-                self.cell,
-                use_base_path=self.use_base_path,
-            )
+            seed, loss, net = self._member(member)
             self.best_epochs_.append(
                 train_validated(
                     net,
@@ -601,8 +525,8 @@ class LocalHybrid(GlobalHybrid):
                     self.epochs,
                     self.batch_size,
                     self.lr,
-                    self.loss,
-                    self.weight_decay,
+                    loss=loss,
+                    weight_decay=self.weight_decay,
                     seed=seed,
                     margin=self.margin,
                 )
