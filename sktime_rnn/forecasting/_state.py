@@ -626,7 +626,14 @@ class _Reader:
         self.load_weights(network)
         histories = [self.history(member) for member in range(n_members)]
         return PretrainedState(
-            cell, window, train_steps, network.eval(), layout, histories, None, base, sp
+            cell,
+            window,
+            train_steps,
+            network.eval(),
+            layout,
+            histories,
+            base=base,
+            sp=sp,
         )
 
     def scaling(self, layout: SeriesLayout) -> PanelScaling:
