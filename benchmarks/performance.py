@@ -9,7 +9,8 @@ Run by hand from the repository root (not part of the tests), on a quiet machine
 
 ``--peers`` runs the peers in the environment ``benchmarks/make_peers_env.sh``
 builds (built on first use; ``--peers-python`` names another). Writes
-``benchmarks/results/performance[_quick][_cuda].json`` and ``.md``, with the
+``benchmarks/results/performance[_SECTION...][_quick][_cuda].json`` and ``.md``
+(``_SECTION``: each section run, when not all are), with the
 commit, versions and machine (``benchmarks/_provenance.py``), and prints the
 tables; ``benchmarks/README.md`` says how to read them.
 
@@ -444,8 +445,11 @@ def main():
     if "profile" in args.sections:
         result["profile"] = profile_fit(threads)
     RESULTS.mkdir(exist_ok=True)
+    # a run of some sections does not overwrite the results of the others
+    chosen = [section for section in SECTIONS if section in args.sections]
     name = (
         "performance"
+        + ("" if chosen == list(SECTIONS) else "".join(f"_{s}" for s in chosen))
         + ("_quick" if quick else "")
         + ("" if device == "cpu" else f"_{device}")
     )
