@@ -221,13 +221,23 @@ def test_maths_is_bundled_not_fetched(html):
 
 
 def chromium():
+    """The browser's path; without one, a skip (a failure where CI demands it).
+
+    Chromium is a system package, not a Python one: ``pip install -e .[dev]``
+    cannot bring it, so a newcomer's run of the README's test command skips
+    the two browser checks and says why, while ``.ci/run`` installs Chromium
+    and sets ``SKTIME_RNN_REQUIRE_BROWSER=1``, so that CI runs them always.
+    """
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if shutil.which(name):
             return shutil.which(name)
-    pytest.fail(
+    message = (
         "the docs test needs Chromium to open the pages: apt-get install -y "
         "chromium (.ci/run installs it)"
     )
+    if os.environ.get("SKTIME_RNN_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def browse(page, tmp_path, *flags):
