@@ -98,3 +98,23 @@ def peak_memory_mib() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def auto_window_length(n, horizon, sp=1, k=0.5, floor=12, cap=0.5):
+    """Window length from the season length, capped by the data.
+
+    ``max(k * sp, floor)``, but at most ``cap * (n - horizon)`` so that at least
+    that share of the series starts a training window (and never below 1).
+
+    Examples
+    --------
+    >>> auto_window_length(96, 12, sp=12)
+    12
+    >>> auto_window_length(193, 24, sp=48)
+    24
+    >>> auto_window_length(18, 6, sp=1)
+    6
+    """
+    wanted = max(int(round(k * sp)), int(floor))
+    limit = max(1, int(cap * (n - horizon)))
+    return int(max(1, min(wanted, limit)))

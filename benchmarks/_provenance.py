@@ -31,7 +31,7 @@ OUTPUTS = (
     "benchmarks/results",
     "benchmarks/accuracy/results",
     "benchmarks/accuracy/RESULTS.md",
-    "benchmarks/accuracy/EXPERIMENTS.md",
+    "benchmarks/research/EXPERIMENTS.md",
 )
 PACKAGES = ("torch", "sktime", "numpy", "pandas", "scikit-learn")
 PEER_PACKAGES = ("darts", "neuralforecast", "lightning", "pytorch-lightning")

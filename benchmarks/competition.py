@@ -8,7 +8,7 @@ path, so the working tree's ``sktime_rnn`` is the one measured)::
     python -m benchmarks.competition --limit 20           # first 20 series a frequency
     python -m benchmarks.competition --jobs 2             # two worker processes
     python -m benchmarks.competition --frequencies yearly --candidates lstm lstm-global
-    python -m benchmarks.competition --extra benchmarks.accuracy.m1_research.configs \
+    python -m benchmarks.competition --extra benchmarks.research.m1.configs \
         --candidates final:global stat:theta+damped   # research prototypes too
 
 (``python benchmarks/competition.py`` works too, but imports whichever
@@ -591,7 +591,7 @@ def main(argv=None) -> dict:
         default=None,
         metavar="MODULE",
         help="import MODULE and add its CONFIGS (name -> Candidate) "
-        "to the candidates, e.g. benchmarks.accuracy.m1_research.configs",
+        "to the candidates, e.g. benchmarks.research.m1.configs",
     )
     args = parser.parse_args(argv)
     extra = {}

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from sktime_rnn import forecasting
 from sktime_rnn.exceptions import PersistenceError
-from sktime_rnn.forecasting import _files
+from sktime_rnn.forecasting._files import _document
 
 
 def save(forecaster, path, key: bytes | str | None = None) -> Path:
@@ -84,7 +84,7 @@ def save(forecaster, path, key: bytes | str | None = None) -> Path:
             f"GRUForecaster, ...), got {type(forecaster).__name__}; use its "
             "save() method (sktime's pickle-based format) instead"
         )
-    return _files.save(forecaster, path, key)
+    return _document.save(forecaster, path, key)
 
 
 def load(path, key: bytes | str | None = None):
@@ -115,4 +115,4 @@ def load(path, key: bytes | str | None = None):
         for name in forecasting.__all__
         if name != "BaseRecurrentForecaster"
     }
-    return _files.load(path, classes, key)
+    return _document.load(path, classes, key)

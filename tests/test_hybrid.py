@@ -14,7 +14,7 @@ from sktime.forecasting.base import ForecastingHorizon
 
 from sktime_rnn import GRUForecaster, LSTMForecaster
 from sktime_rnn.exceptions import InvalidDataError, InvalidParameterError
-from sktime_rnn.forecasting._statistical import statistical_forecasts
+from sktime_rnn.forecasting._engine._statistical import statistical_forecasts
 
 SMALL = {"hidden_size": 8, "max_epochs": 5, "random_state": 0}
 

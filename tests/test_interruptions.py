@@ -8,6 +8,7 @@ from sktime.datasets import load_airline
 
 import sktime_rnn.training.trainer as trainer_module
 from sktime_rnn import LSTMForecaster
+from sktime_rnn.networks.model import ForecastNetwork
 from sktime_rnn.training.checkpoint import Checkpoint, CheckpointError
 
 # two layers with dropout: a resumed fit must also continue the dropout masks
@@ -63,7 +64,7 @@ def test_ctrl_c_while_writing_a_checkpoint_keeps_the_epoch_just_finished(
 
 def test_ctrl_c_in_the_final_gradient_check_keeps_the_whole_training(monkeypatch):
     complete = _fit().predict()
-    _interrupt(monkeypatch, trainer_module, "gradient_flow_profile", at_call=1)
+    _interrupt(monkeypatch, ForecastNetwork, "gradient_flow", at_call=1)
     with pytest.warns(UserWarning, match="interrupted"):
         forecaster = LSTMForecaster(**PARAMS).fit(load_airline(), fh=[1, 2])
     assert len(forecaster.history_.epoch_losses) == PARAMS["max_epochs"]

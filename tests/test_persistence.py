@@ -128,6 +128,38 @@ def test_files_of_format_version_1_still_load_and_predict_the_same(name, kind):
     np.testing.assert_allclose(values, expected[name], rtol=ACROSS_RELEASES, atol=0)
 
 
+def test_files_of_format_version_2_before_the_fit_plan_still_load_and_predict_the_same():
+    # written by the code before the fit plan and the model kinds (d7bf0f8):
+    # a hybrid with conformal intervals, a plain normal ensemble on a panel with X
+    expected = json.loads((FIXTURES / "v2_predictions.json").read_text())
+    hybrid = load(FIXTURES / "v2_lstm_hybrid.safetensors")
+    assert hybrid.fitted_state_.base == "theta+damped"
+    np.testing.assert_allclose(
+        hybrid.predict(), expected["lstm_hybrid"], rtol=ACROSS_RELEASES
+    )
+    np.testing.assert_allclose(
+        hybrid.predict_interval(coverage=0.8).to_numpy().ravel(),
+        expected["lstm_hybrid_interval"],
+        rtol=ACROSS_RELEASES,
+    )
+    plain = load(FIXTURES / "v2_gru_panel_normal.safetensors")
+    index = pd.MultiIndex.from_product(
+        [["a", "b"], pd.period_range("2003-05", periods=2, freq="M")],
+        names=["id", "time"],
+    )
+    X = pd.DataFrame({"x": expected["future_x"]}, index=index)
+    np.testing.assert_allclose(
+        plain.predict(X=X).to_numpy().ravel(),
+        expected["gru_panel_normal"],
+        rtol=ACROSS_RELEASES,
+    )
+    np.testing.assert_allclose(
+        plain.predict_var(X=X).to_numpy().ravel(),
+        expected["gru_panel_normal_var"],
+        rtol=ACROSS_RELEASES,
+    )
+
+
 def test_an_unknown_format_version_is_refused_with_the_versions_it_reads(tmp_path):
     path = _saved(tmp_path)
     _rewrite(path, lambda document: {**document, "format_version": 99})

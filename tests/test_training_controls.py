@@ -15,6 +15,7 @@ from sktime.split import ExpandingWindowSplitter
 from sktime_rnn import LSTMForecaster, RNNForecaster
 from sktime_rnn.datasets import make_long_memory
 from sktime_rnn.networks import DirectForecastNetwork, RecurrentEncoder, get_cell
+from sktime_rnn.networks.likelihoods import PointLikelihood
 from sktime_rnn.training import (
     GradientWarning,
     SlidingWindows,
@@ -251,15 +252,15 @@ def test_huge_learning_rate_warns_of_exploding_gradients_and_forecasts_stay_fini
 
 
 def _nan_loss_after(n_calls):
-    original = torch.nn.MSELoss.forward
+    original = PointLikelihood.loss
     calls = {"n": 0}
 
-    def forward(self, prediction, target):
+    def loss(self, params, target):
         calls["n"] += 1
-        loss = original(self, prediction, target)
-        return loss * float("nan") if calls["n"] > n_calls else loss
+        value = original(self, params, target)
+        return value * float("nan") if calls["n"] > n_calls else value
 
-    return forward
+    return loss
 
 
 def test_nan_loss_rolls_back_to_the_last_good_weights(monkeypatch):
@@ -267,7 +268,7 @@ def test_nan_loss_rolls_back_to_the_last_good_weights(monkeypatch):
     params = dict(window_length=12, batch_size=200, max_epochs=10, random_state=0)
     # batch_size > windows: one step per epoch, so the NaN strikes in epoch 4
     clean = _plain(LSTMForecaster, **{**params, "max_epochs": 3}).fit(y, fh=[1])
-    monkeypatch.setattr(torch.nn.MSELoss, "forward", _nan_loss_after(3))
+    monkeypatch.setattr(PointLikelihood, "loss", _nan_loss_after(3))
     with pytest.warns(GradientWarning, match="NaN or infinite in epoch 4"):
         rolled_back = _plain(LSTMForecaster, **params).fit(y, fh=[1])
     assert rolled_back.history_.stopped_early == "non-finite loss"
@@ -309,7 +310,7 @@ def test_weights_made_infinite_by_a_step_with_a_finite_loss_are_rolled_back(
 
 
 def test_nan_loss_raises_when_asked(monkeypatch):
-    monkeypatch.setattr(torch.nn.MSELoss, "forward", _nan_loss_after(0))
+    monkeypatch.setattr(PointLikelihood, "loss", _nan_loss_after(0))
     forecaster = _plain(
         LSTMForecaster, window_length=12, max_epochs=2, on_nonfinite="raise"
     )

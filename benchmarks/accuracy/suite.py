@@ -47,7 +47,12 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import _provenance
-from benchmarks._common import REPO, add_peers_arguments, peers_python
+from benchmarks._common import (
+    REPO,
+    add_peers_arguments,
+    auto_window_length,
+    peers_python,
+)
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -212,7 +217,6 @@ class Peer:
     def fit_predict(self, y, h):
         import torch
 
-        from benchmarks.accuracy.prototypes import auto_window_length
         from benchmarks.peers import DartsBlockRNN, NeuralForecastLSTM
 
         torch.set_num_threads(1)  # as our forecasters in this suite
@@ -574,7 +578,12 @@ def write_report(payload, path):
             _md(table),
             "",
         ]
-    lines += _experiments_section()
+    lines += [
+        "How the defaults were chosen, one factor at a time, is research: "
+        "`benchmarks/research/experiments.py`, its table in "
+        "`benchmarks/research/EXPERIMENTS.md`.",
+        "",
+    ]
     peers = meta.get("peers")
     if peers:
         folds = {
@@ -677,28 +686,6 @@ def _on_folds(runs, like, datasets):
         for name, mine in runs.items()
     }
     return summary(cut, datasets).sort_values("geo-mean")
-
-
-def _experiments_section():
-    """The table of experiments.py, if it has been run."""
-    if not (RESULTS_DIR / "experiments.json").exists():
-        return []
-    from benchmarks.accuracy import experiments
-
-    table = experiments.report(experiments.load_all())
-    keep = ["what", "single", "single sd", "vs ref", "ens", "airline fit s", "code"]
-    return [
-        "## How the defaults were chosen (experiments.py)",
-        "",
-        "One factor at a time from `ref`; full table with every data set in "
-        "EXPERIMENTS.md. `single`: geo-mean relative MASE averaged over "
-        "seeds; `ens`: seed ensemble of the same fits; `code`: `current` when "
-        "computed with the code of this checkout, else `stale` and the commit it "
-        "came from (EXPERIMENTS.md says how to recompute).",
-        "",
-        _md(table[keep]),
-        "",
-    ]
 
 
 def _dataset_meta(datasets, n_folds):

@@ -1,6 +1,6 @@
 """sktime glue of the recurrent forecasters: inputs in, one fitted state, forecasts out.
 
-The forecaster owns one :class:`~sktime_rnn.forecasting._state.FittedState`
+The forecaster owns one :class:`~sktime_rnn.forecasting._engine._state.FittedState`
 (``fitted_state_``), which ``fit``, ``update`` and ``pretrain`` replace as a
 whole; data preparation, training runs and forecasting live in their own
 modules (``_preparation``, ``_fitting``, ``_forecast``).
@@ -15,11 +15,11 @@ import numpy as np
 from sktime.datatypes import get_cutoff
 from sktime.forecasting.base import BaseForecaster
 
-from sktime_rnn.forecasting import _files, _fitting
+from sktime_rnn.forecasting._engine import _fitting, _updating
+from sktime_rnn.forecasting._files import _document
 from sktime_rnn.forecasting._horizon import checked_steps, with_freq
 from sktime_rnn.forecasting._params import (
     DEFAULT_QUANTILES,
-    PROBABILISTIC_LOSSES,
     resolve_cell,
     resolve_params,
 )
@@ -31,6 +31,7 @@ from sktime_rnn.forecasting._predict import (
 )
 from sktime_rnn.forecasting._preparation import layout_of, split_data
 from sktime_rnn.forecasting._sktime_api import SktimeApiAdaptations
+from sktime_rnn.networks.likelihoods import probabilistic_losses
 
 
 class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
@@ -173,7 +174,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         self.set_tags(
             **{
                 "requires-fh-in-fit": self.strategy != "recursive",
-                "capability:pred_int": self.loss in PROBABILISTIC_LOSSES
+                "capability:pred_int": self.loss in probabilistic_losses()
                 or self.interval_calibration is not None,
                 # recursive and seq2seq read X at every step up to the largest
                 "capability:non_contiguous_X": self.strategy == "direct",
@@ -210,10 +211,8 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         if pretrained is None:
             self.fitted_state_ = self._fit_new(config, data, layout, fh, self.cutoff)
             return self
-        _fitting.check_fits_pretraining(layout, fh, self.cutoff, pretrained, config)
-        _fitting.check_fits_pretrained_data(data, pretrained)
         self.fitted_state_ = _fitting.fit_from_pretrained(
-            config, data, layout, pretrained, self._callbacks(config)
+            config, data, layout, pretrained, fh, self.cutoff, self._callbacks(config)
         )
         return self
 
@@ -238,10 +237,8 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         pretrained = self.pretrained_state_
         cutoff = get_cutoff(y, return_index=True)
         data = split_data(y, X, pretrained.layout)
-        _fitting.check_pretrained_horizon(fh, cutoff, pretrained, config)
-        _fitting.check_fits_pretrained_data(data, pretrained)
         self.pretrained_state_ = _fitting.continue_pretraining(
-            config, pretrained, data, self._callbacks(config)
+            config, pretrained, data, fh, cutoff, self._callbacks(config)
         )
         return self
 
@@ -280,9 +277,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         """
         state = self.fitted_state_
         data = split_data(y, X, state.layout)
-        if state.base is not None:
-            _fitting.check_positive(data, f"the forecaster is a hybrid ({state.base})")
-        self.fitted_state_ = _fitting.updated_state(
+        self.fitted_state_ = _updating.updated_state(
             state, data, update_params, self._callbacks(state.config)
         )
         return self
@@ -342,5 +337,5 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
                 raise ValueError(
                     "save with serialization_format='safetensors' needs a path"
                 )
-            return _files.save(self, path)
+            return _document.save(self, path)
         return super().save(path=path, serialization_format=serialization_format)

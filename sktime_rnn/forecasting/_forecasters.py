@@ -13,7 +13,7 @@ _PARAMETERS = """\
         L, past observations the network reads for each forecast. "auto": for
         the hybrid (see ``base``), 12 without a season and ``max(16, 2 sp)``
         with one (12, 16, 24 for yearly, quarterly, monthly data: the M1
-        study, ``benchmarks/accuracy/M1_RESEARCH.md``); for the plain network
+        study, ``benchmarks/research/M1_RESEARCH.md``); for the plain network
         ``max(round(sp / 2), 12)``, at most half of (the shortest series'
         length minus the largest horizon step), the rule that won the
         accuracy suite over 2*sp, 1*sp, 3*sp and a fixed 24. A hybrid pads
@@ -276,7 +276,7 @@ default="mase"
 
     Attributes
     ----------
-    fitted_state_ : sktime_rnn.forecasting._state.FittedState
+    fitted_state_ : sktime_rnn.forecasting._engine._state.FittedState
         Everything the forecaster predicts and updates from, as one object:
         the network, the scaling, the context windows, the histories. ``fit``,
         ``update`` and ``pretrain`` replace it whole, so a call that fails

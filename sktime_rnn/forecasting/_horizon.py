@@ -8,7 +8,6 @@ __all__ = [
     "in_sample_lead",
     "in_sample_steps",
     "needed_exog_rows",
-    "network_horizon",
     "relative_steps",
     "with_freq",
 ]
@@ -18,8 +17,7 @@ import pandas as pd
 from sktime.forecasting.base import ForecastingHorizon
 
 from sktime_rnn.exceptions import InvalidDataError
-from sktime_rnn.forecasting._hybrid import MIN_HISTORY
-from sktime_rnn.forecasting._state import FittedState
+from sktime_rnn.forecasting._engine._state import FittedState
 
 
 def _counts_steps(fh: ForecastingHorizon) -> bool:
@@ -80,16 +78,6 @@ def absolute_indices(state: FittedState, steps: np.ndarray) -> list[pd.Index]:
     return indices
 
 
-def network_horizon(state: FittedState, steps: np.ndarray) -> np.ndarray:
-    """The horizon steps the network produces to cover ``steps``."""
-    strategy = state.config.strategy
-    if strategy == "recursive":
-        return np.arange(1, int(steps.max()) + 1)
-    if strategy == "seq2seq":
-        return np.arange(1, int(state.train_steps.max()) + 1)
-    return state.train_steps
-
-
 def checked_steps(
     state: FittedState, fh, cutoff: pd.Index, in_sample: bool = False
 ) -> np.ndarray:
@@ -112,7 +100,7 @@ def checked_steps(
     future = steps[steps >= 1]
     if not len(future):
         return steps
-    available = network_horizon(state, future)
+    available = state.network_horizon(future)
     missing = np.setdiff1d(future, available)
     if len(missing):
         raise InvalidDataError(
@@ -130,19 +118,19 @@ def in_sample_lead(state: FittedState) -> int:
     The smallest step the network forecasts: 1, or the smallest of the
     direct strategy's fitted steps.
     """
-    return int(network_horizon(state, np.array([1])).min())
+    return int(state.network_horizon(np.array([1])).min())
 
 
 def in_sample_steps(state: FittedState) -> np.ndarray:
     """The in-sample steps (<= 0) the kept data can forecast, maybe none.
 
     In-sample step ``s`` is forecast from the origin :func:`in_sample_lead`
-    steps before it, which needs the network's input window (the hybrid: its
-    shortest history) before the origin in every series. The plain network
-    keeps its window plus the largest step less one; the hybrid every
-    series' whole history.
+    steps before it, which needs the history its model kind reads (the plain
+    network: its input window; the hybrid: its shortest history) before the
+    origin in every series. The plain network keeps its window plus the
+    largest step less one; the hybrid every series' whole history.
     """
-    needed = MIN_HISTORY if state.base is not None else state.window
+    needed = state.kind.min_history(state.plan)
     shortest = min(len(rows) for rows in state.context)
     return np.arange(in_sample_lead(state) + needed - shortest, 1)
 
@@ -177,7 +165,7 @@ def needed_exog_rows(state: FittedState, fh, cutoff: pd.Index, X):
     if not isinstance(X, pd.DataFrame) or not state.layout.n_exog:
         return X
     steps = relative_steps(fh, cutoff, state.layout.freq)
-    times = absolute_indices(state, network_horizon(state, steps))
+    times = absolute_indices(state, state.network_horizon(steps))
     if isinstance(X.index, pd.MultiIndex):
         rows = [
             (*key, time)

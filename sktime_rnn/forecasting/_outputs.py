@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["empirical_distribution", "normal_distribution", "quantile_frame"]
+__all__ = [
+    "CLOSED_FORMS",
+    "empirical_distribution",
+    "normal_distribution",
+    "quantile_frame",
+]
 
 import numpy as np
 import pandas as pd
@@ -24,16 +29,20 @@ def quantile_frame(values: np.ndarray, index, columns, alphas) -> pd.DataFrame:
     return pd.DataFrame(flat, index=index, columns=multi)
 
 
-def normal_distribution(mean: np.ndarray, std: np.ndarray, index, columns):
-    """An skpro ``Normal`` with (S, C) means and standard deviations."""
+def normal_distribution(params: np.ndarray, index, columns):
+    """An skpro ``Normal`` of (S, C, 2) means and standard deviations."""
     from skpro.distributions.normal import Normal
 
     return Normal(
-        mu=pd.DataFrame(mean, index=index, columns=columns),
-        sigma=pd.DataFrame(std, index=index, columns=columns),
+        mu=pd.DataFrame(params[..., 0], index=index, columns=columns),
+        sigma=pd.DataFrame(params[..., 1], index=index, columns=columns),
         index=index,
         columns=columns,
     )
+
+
+CLOSED_FORMS = {"Normal": normal_distribution}
+"""skpro distributions by the name a likelihood's ``closed_form`` gives."""
 
 
 def empirical_distribution(samples: np.ndarray, index, columns):

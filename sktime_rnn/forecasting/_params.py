@@ -11,7 +11,6 @@ from __future__ import annotations
 
 __all__ = [
     "DEFAULT_QUANTILES",
-    "PROBABILISTIC_LOSSES",
     "STRATEGIES",
     "InvalidParameterError",
     "check_params",
@@ -27,10 +26,12 @@ from types import SimpleNamespace
 import numpy as np
 
 from sktime_rnn.exceptions import InvalidParameterError
-from sktime_rnn.forecasting._statistical import BASES
+from sktime_rnn.forecasting._engine._config import Config
+from sktime_rnn.forecasting._engine._plan import truncation_problem
+from sktime_rnn.forecasting._engine._statistical import BASES
 from sktime_rnn.networks.cells import available_cells, get_cell
 from sktime_rnn.networks.init import INIT_SCHEMES
-from sktime_rnn.networks.likelihoods import LOSSES
+from sktime_rnn.networks.likelihoods import LIKELIHOODS
 from sktime_rnn.networks.model import WINDOW_NORMS
 from sktime_rnn.training.runtime import resolve_device
 from sktime_rnn.training.trainer import LR_SCHEDULES, OPTIMIZERS
@@ -101,6 +102,28 @@ class OneOf:
         )
 
 
+class KeyOf:
+    """A key of ``table``, or one of the values ``before`` or ``after`` it.
+
+    The table is read when a value is checked, so entries added to it later
+    (a new loss, a new statistical part) are accepted.
+    """
+
+    def __init__(self, table: dict, before: tuple = (), after: tuple = ()):
+        self.table = table
+        self.before = before
+        self.after = after
+
+    def _values(self) -> tuple:
+        return (*self.before, *self.table, *self.after)
+
+    def describe(self) -> str:
+        return f"one of {list(self._values())}"
+
+    def accepts(self, value) -> bool:
+        return OneOf(self._values()).accepts(value)
+
+
 @dataclass(frozen=True)
 class OneOfOr:
     """A fixed string or a value accepted by ``rule``."""
@@ -167,18 +190,6 @@ class PathOrNone:
 
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
-PROBABILISTIC_LOSSES = ("normal", "quantile")
-AUTO_WINDOW_FLOOR = 12
-# lr, batch_size and patience "auto": the hybrid's from the M1 study (a
-# correction from a zero-initialised head, many series' origins in a batch;
-# on one series, one full batch an epoch: a larger rate and stopping after 10
-# epochs without improvement, benchmarks/results/competition_epochs_study2.md),
-# the plain network's from the accuracy suite (benchmarks/accuracy/RESULTS.md)
-AUTO_OPTIMISATION = {
-    "hybrid": (0.003, 512, None),
-    "hybrid on one series": (0.01, 512, 10),
-    "plain": (0.01, 128, None),
-}
 DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
 MAX_PARAMETERS = 100_000_000
 """Networks (all ensemble members together) larger than this are refused."""
@@ -197,7 +208,7 @@ def _positive_float(high, optional=False) -> Number:
 PARAM_RULES = {
     "window_length": OneOfOr("auto", _int(1, _MANY)),
     "sp": OneOfOr("auto", _int(1, 100_000)),
-    "base": OneOf(("auto", *BASES, None)),
+    "base": KeyOf(BASES, before=("auto",), after=(None,)),
     "shrinkage": OneOfOr("auto", Number(numbers.Real, low=0, high=1, low_open=True)),
     "window_norm": OneOf(WINDOW_NORMS),
     "strategy": OneOf(STRATEGIES),
@@ -213,7 +224,7 @@ PARAM_RULES = {
     "stateful": OneOf((True, False)),
     "clip_grad_norm": _positive_float(1e30, optional=True),
     "clip_grad_value": _positive_float(1e30, optional=True),
-    "loss": OneOf(LOSSES),
+    "loss": KeyOf(LIKELIHOODS),
     "n_samples": _int(1, 100_000),
     "scheduled_sampling": Number(numbers.Real, low=0, high=1),
     "optimizer": OneOf(tuple(OPTIMIZERS)),
@@ -249,12 +260,13 @@ PARAM_RULES = {
 }
 
 
-def resolve_params(estimator) -> SimpleNamespace:
+def resolve_params(estimator) -> Config:
     """Check every hyper-parameter of ``estimator``; return them as plain values.
 
     Also checks the rules that tie parameters together. The result has one
     attribute per hyper-parameter, plus ``torch_device`` (the resolved
-    ``torch.device``).
+    ``torch.device``): the engine's typed
+    :class:`~sktime_rnn.forecasting._engine._config.Config`.
 
     Raises
     ------
@@ -288,7 +300,7 @@ def resolve_params(estimator) -> SimpleNamespace:
         values["random_state"] = estimator.random_state  # the same instance
     values["verbose"] = int(values["verbose"])
     values["callbacks"] = tuple(values["callbacks"] or ())
-    return SimpleNamespace(**values, torch_device=torch_device)
+    return Config(**values, torch_device=torch_device)
 
 
 def resolve_cell(params, allowed: tuple | None, owner: str) -> str:
@@ -341,7 +353,8 @@ for LSTMForecaster: hidden_size must be an int in [1, 4096], got 0
 def _check_combinations(params) -> list[str]:
     problems = []
     if params.window_length != "auto":
-        problems += _truncation_problems(params, params.window_length)
+        problem = truncation_problem(params, params.window_length)
+        problems += [problem] if problem is not None else []
     if params.truncation_length is not None and params.bidirectional:
         problems.append(
             "truncation_length must be None when bidirectional=True: the backward "
@@ -430,50 +443,3 @@ def _resolve_quantiles(quantiles) -> tuple[tuple, list[str]]:
         "quantiles must be 2 to 1000 increasing probabilities in (0, 1) "
         f"spanning 0.5, e.g. {DEFAULT_QUANTILES}, got {quantiles!r}"
     ]
-
-
-def _truncation_problems(params, window: int) -> list[str]:
-    truncation = params.truncation_length
-    if truncation is not None and truncation > window:
-        return [
-            f"truncation_length must be at most window_length={window} (or None "
-            f"for full BPTT), got {truncation}"
-        ]
-    return []
-
-
-def check_truncation(params, window: int, owner: str) -> None:
-    """Check ``truncation_length`` against the window actually used."""
-    problems = _truncation_problems(params, window)
-    if problems:
-        raise InvalidParameterError(
-            f"invalid hyper-parameters for {owner}: " + "; ".join(problems)
-        )
-
-
-def optimisation_settings(
-    params, hybrid: bool, one_series: bool = False
-) -> tuple[float, int, int | None]:
-    """``lr``, ``batch_size`` and ``patience``, with "auto" resolved.
-
-    For the hybrid network (trained on ``one_series`` or on a panel) or the
-    plain one.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> params = SimpleNamespace(lr="auto", batch_size=64, patience="auto")
-    >>> optimisation_settings(params, False)
-    (0.01, 64, None)
-    >>> optimisation_settings(params, True, one_series=True)
-    (0.01, 64, 10)
-    """
-    kind = "plain"
-    if hybrid:
-        kind = "hybrid on one series" if one_series else "hybrid"
-    auto = AUTO_OPTIMISATION[kind]
-    given = (params.lr, params.batch_size, params.patience)
-    return tuple(
-        default if value == "auto" else value
-        for value, default in zip(given, auto, strict=True)
-    )

@@ -13,18 +13,54 @@ import numpy as np
 import pandas as pd
 import torch
 
-from sktime_rnn.forecasting._forecast import forecast_params, sample_paths
-from sktime_rnn.forecasting._horizon import (
-    absolute_indices,
-    in_sample_lead,
-    network_horizon,
-)
+from sktime_rnn.exceptions import InvalidDataError
+from sktime_rnn.forecasting._engine._data import with_series_numbers
+from sktime_rnn.forecasting._engine._state import FittedState
+from sktime_rnn.forecasting._horizon import absolute_indices, in_sample_lead
 from sktime_rnn.forecasting._outputs import (
+    CLOSED_FORMS,
     empirical_distribution,
-    normal_distribution,
     quantile_frame,
 )
-from sktime_rnn.forecasting._state import FittedState
+from sktime_rnn.forecasting._preparation import exog_rows
+
+
+def _future_exog(state: FittedState, horizon: np.ndarray, X) -> torch.Tensor:
+    """Scaled ``X`` (B, S, K) at the horizon steps the network produces.
+
+    With a series embedding, the series' numbers follow as a last column.
+    """
+    layout = state.layout
+    n_series = len(layout.keys)
+    scaled = np.zeros((n_series, len(horizon), 0))
+    if layout.x_columns is not None:
+        if X is None:
+            raise InvalidDataError(
+                "X was passed to fit, so predict needs X at the forecast times, "
+                f"with columns {list(layout.x_columns)}"
+            )
+        times = absolute_indices(state, horizon)
+        frames = exog_rows(X, layout.panel([None] * n_series), times, layout.x_columns)
+        scaled = np.stack(
+            [
+                state.scaling.x.transform(frame.to_numpy(dtype=float), position)
+                for position, frame in enumerate(frames)
+            ]
+        )
+    scaled = with_series_numbers(scaled, state.series_numbers)
+    return torch.as_tensor(scaled, dtype=torch.float32)  # (B, S, K)
+
+
+def forecast_params(state: FittedState, steps: np.ndarray, X) -> torch.Tensor:
+    """Likelihood parameters (B, S, C, P) at ``steps``, in the scaled units."""
+    future_exog = _future_exog(state, state.network_horizon(steps), X)
+    return state.forecast(steps, future_exog.to(state.device))
+
+
+def sample_paths(state: FittedState, steps: np.ndarray, X) -> np.ndarray:
+    """``n_samples`` Monte-Carlo paths (n, B, S, C) of the recursive strategy."""
+    future_exog = _future_exog(state, state.network_horizon(steps), X)
+    return state.kind.sample_paths(state, steps, future_exog.to(state.device))
 
 
 def _frames(state: FittedState, values: np.ndarray, steps, columns=None):
@@ -104,7 +140,7 @@ def _calibrated_quantiles(state: FittedState, steps, X, alpha) -> np.ndarray:
     """(B, S, C, A) calibrated quantiles, see :func:`quantile_forecast`."""
     params = forecast_params(state, steps, X)
     likelihood = state.network.likelihood
-    positions = np.searchsorted(network_horizon(state, steps), steps)
+    positions = np.searchsorted(state.network_horizon(steps), steps)
     columns = []
     for level in alpha:
         if level == 0.5:
@@ -126,7 +162,7 @@ def _residual_draws(state: FittedState, steps, X) -> np.ndarray:
     """
     params = forecast_params(state, steps, X)
     point = state.network.likelihood.point(params).numpy()  # (B, S, C)
-    positions = np.searchsorted(network_horizon(state, steps), steps)
+    positions = np.searchsorted(state.network_horizon(steps), steps)
     calibration = state.calibration
     errors = calibration.targets - calibration.params[..., 0]  # (n, S_all, C)
     errors = errors[:, positions]
@@ -156,12 +192,14 @@ def variance_forecast(state: FittedState, steps, X) -> pd.DataFrame:
 
 
 def distribution(state: FittedState, steps, X):
-    """An skpro ``Normal`` for ``loss="normal"``, else an ``Empirical``.
+    """The likelihood's skpro distribution where it has one, else an ``Empirical``.
 
-    A calibrated point forecast's distribution is that of the forecast plus
-    its validation errors. The recursive strategy's distribution is that of
-    its sample paths; the quantile loss's is its piecewise-linear quantile
-    function at ``n_samples`` evenly spaced probabilities.
+    A likelihood with a closed form (``loss="normal"``: a ``Normal``) gives
+    its parameters, in the data's units. A calibrated point forecast's
+    distribution is that of the forecast plus its validation errors. The
+    recursive strategy's distribution is that of its sample paths; the
+    quantile loss's is its piecewise-linear quantile function at
+    ``n_samples`` evenly spaced probabilities.
     """
     columns = state.layout.y_columns
     n_series = len(state.context)
@@ -173,11 +211,16 @@ def distribution(state: FittedState, steps, X):
     else:
         params = forecast_params(state, steps, X)
         y_scaling = state.scaling.y
-        if state.config.loss == "normal":
-            mean = y_scaling.inverse(params[..., 0].numpy())
-            std = params[..., 1].numpy() * y_scaling.std[:, None, :]
-            flat = [a.reshape(-1, a.shape[-1]) for a in (mean, std)]
-            return normal_distribution(*flat, index, columns)
+        likelihood = state.network.likelihood
+        if likelihood.closed_form is not None:  # its parameters in the data's units
+            shape = (-1, 1, y_scaling.mean.shape[1])
+            data_params = likelihood.rescale(
+                params.double(),
+                torch.as_tensor(y_scaling.mean).reshape(shape),
+                torch.as_tensor(y_scaling.std).reshape(shape),
+            ).numpy()  # (B, S, C, P)
+            flat = data_params.reshape(-1, *data_params.shape[2:])
+            return CLOSED_FORMS[likelihood.closed_form](flat, index, columns)
         n_samples = state.config.n_samples
         grid = (np.arange(n_samples) + 0.5) / n_samples
         draws = state.network.likelihood.quantiles(params, grid)  # (B, S, C, n)

@@ -16,7 +16,9 @@ class itself stays sktime glue:
   and for the in-sample steps the kept data can forecast;
 - ``predict_residuals`` without ``y`` uses the data the forecaster keeps
   (sktime's looks only in its own copy, which these do not keep);
-- ``from_fitted_state`` rebuilds sktime's bookkeeping for a loaded state.
+- ``config_from_params`` and ``from_fitted_state`` are what the file codec
+  needs of a forecaster class: the hyper-parameters checked, and sktime's
+  bookkeeping rebuilt for a loaded state.
 """
 
 from __future__ import annotations
@@ -30,9 +32,14 @@ from sktime.datatypes import convert_to
 from sktime.forecasting.base import BaseForecaster
 from sktime.utils.validation.forecasting import check_fh
 
-from sktime_rnn.exceptions import InvalidDataError
+from sktime_rnn.exceptions import InvalidDataError, PersistenceError
 from sktime_rnn.forecasting._checks import check_numeric, refuse_missing
-from sktime_rnn.forecasting._horizon import in_sample_steps, needed_exog_rows
+from sktime_rnn.forecasting._horizon import (
+    checked_steps,
+    in_sample_steps,
+    needed_exog_rows,
+)
+from sktime_rnn.forecasting._params import resolve_params
 
 
 def _reading_only_needed_X(method, probabilistic=False):
@@ -168,14 +175,30 @@ class SktimeApiAdaptations:
         return check_fh(fh=fh, freq=self._cutoff)
 
     @classmethod
+    def config_from_params(cls, params: dict):
+        """The checked hyper-parameters ``params`` of this class (a ``Config``).
+
+        Raises
+        ------
+        InvalidParameterError
+            As the constructor's rules do in ``fit``.
+        """
+        return resolve_params(cls(**params))
+
+    @classmethod
     def from_fitted_state(cls, params: dict, state, cutoff: pd.Index, fh):
         """A fitted forecaster with hyper-parameters ``params`` and ``state``.
 
         What :func:`sktime_rnn.load` uses: sktime's own bookkeeping (cutoff,
         fitting horizon, the types of ``y`` and ``X``) is rebuilt from the
         state through sktime's input checks, without training or replaying
-        ``fit``.
+        ``fit``. The fitting horizon ``fh`` must be one the network forecasts.
         """
+        if fh is not None:
+            try:
+                checked_steps(state, fh, cutoff)
+            except (InvalidDataError, TypeError, ValueError) as error:
+                raise PersistenceError(f"the saved fh is invalid: {error}") from None
         forecaster = cls(**params)
         y_stub, x_stub = _kept_data(state)
         forecaster._check_X_y(X=x_stub, y=y_stub)

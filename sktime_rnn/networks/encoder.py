@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["RecurrentEncoder", "SeededDropout", "drawing_from"]
+__all__ = ["RandomDraws", "RecurrentEncoder", "SeededDropout", "drawing_from"]
 
 import contextlib
 
@@ -36,7 +36,17 @@ def concat_batch(states: list):
     return torch.cat(states, dim=1)
 
 
-class SeededDropout(nn.Module):
+class RandomDraws:
+    """A module whose random draws come from its ``generator``.
+
+    A fit sets it for the fit's duration (:func:`drawing_from`); ``None``
+    (the default) is torch's global generator.
+    """
+
+    generator: torch.Generator | None = None
+
+
+class SeededDropout(RandomDraws, nn.Module):
     """Dropout whose masks come from ``generator`` rather than torch's global one.
 
     ``nn.Dropout`` cannot take a generator; a fit sets this module's
@@ -74,12 +84,15 @@ class SeededDropout(nn.Module):
 
 @contextlib.contextmanager
 def drawing_from(network: nn.Module, generator: torch.Generator):
-    """Make every :class:`SeededDropout` in ``network`` draw from ``generator``.
+    """Make every module of ``network`` that draws random numbers use ``generator``.
+
+    Dropout masks (:class:`SeededDropout`) and the coin flips of scheduled
+    sampling then come from the fit's private generator.
 
     The generator is detached again afterwards, so the network pickles and
     copies as before.
     """
-    modules = [m for m in network.modules() if isinstance(m, SeededDropout)]
+    modules = [m for m in network.modules() if isinstance(m, RandomDraws)]
     for module in modules:
         module.generator = generator
     try:

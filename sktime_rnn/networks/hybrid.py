@@ -2,7 +2,7 @@
 
 The hybrid of Smyl's ES-RNN (M4's winner) in its simplest form: a statistical
 forecast (computed outside the network, see
-``sktime_rnn.forecasting._statistical``) gives the level, trend and season;
+``sktime_rnn.forecasting._engine._statistical``) gives the level, trend and season;
 the network reads the recent past relative to that level and outputs one log
 correction per horizon step. Its head starts at zero, so an untrained network
 forecasts exactly the statistical part, and training moves away from it only
@@ -11,16 +11,14 @@ as far as the data support.
 
 from __future__ import annotations
 
-__all__ = ["HYBRID_LOSSES", "HybridForecastNetwork", "HybridLikelihood"]
+__all__ = ["HybridForecastNetwork", "HybridLikelihood"]
 
 import torch
 from torch import Tensor, nn
-from torch.nn import functional as F
 
+from sktime_rnn.networks.batches import OriginBatch
 from sktime_rnn.networks.encoder import RecurrentEncoder
-from sktime_rnn.networks.likelihoods import PointLikelihood
-
-HYBRID_LOSSES = ("mase", "mae", "mse", "huber")
+from sktime_rnn.networks.likelihoods import PointLikelihood, make_likelihood
 
 
 class HybridLikelihood(PointLikelihood):
@@ -45,11 +43,13 @@ class HybridForecastNetwork(nn.Module):
         and a mask of which are real (short series are left-padded).
     n_steps : int
         S, horizon steps corrected.
-    loss : {"mase", "mae", "mse", "huber"}, default="mase"
-        Of the errors of the forecasts in the units of the data, divided by
-        the series' MASE scale (its in-sample seasonal-naive mean absolute
-        error), so that every series weighs alike: "mase" and "mae" their
-        absolute value, "mse" their square, "huber" the Huber loss.
+    loss : str, default="mase"
+        A point loss of ``sktime_rnn.networks.likelihoods.LIKELIHOODS``
+        ("mase", "mae", "mse", "huber"), of the errors of the forecasts in the
+        units of the data divided by the series' MASE scale (its in-sample
+        seasonal-naive mean absolute error), so that every series weighs
+        alike: "mase" and "mae" their absolute value, "mse" their square,
+        "huber" the Huber loss.
 
     Examples
     --------
@@ -67,8 +67,7 @@ class HybridForecastNetwork(nn.Module):
         super().__init__()
         self.encoder = encoder
         self.n_steps = n_steps
-        self.loss_name = loss
-        self.likelihood = HybridLikelihood()
+        self.likelihood = HybridLikelihood(make_likelihood(loss, None).loss_fn)
         self.head = nn.Linear(encoder.output_size + n_steps, n_steps)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
@@ -85,51 +84,49 @@ class HybridForecastNetwork(nn.Module):
         features = torch.cat([self.encoder.summary(output), path], dim=1)  # (N, H+S)
         return self.head(features)
 
-    def errors(self, correction: Tensor, batch) -> Tensor:
+    def errors(self, correction: Tensor, batch: OriginBatch) -> Tensor:
         """Errors (N, S) of the forecasts, in MASE units; 0 where masked.
 
         Computed as ``exp(log F - log s) - exp(log y - log s)``, so that
         values beyond the float32 range (1e300, say) do not overflow.
         """
-        _, _, log_base, log_target, mask, log_scale = batch
-        log_scale = log_scale[:, None]
-        forecast = (log_base + correction - log_scale).exp()
-        return (forecast - (log_target - log_scale).exp()) * mask
+        log_scale = batch.log_scale[:, None]
+        forecast = (batch.log_base + correction - log_scale).exp()
+        return (forecast - (batch.log_target - log_scale).exp()) * batch.mask
 
-    def batch_loss(self, batch, truncation_length: int | None = None) -> Tensor:
+    def batch_loss(
+        self,
+        batch: OriginBatch,
+        truncation_length: int | None = None,
+        training: bool = True,
+    ) -> Tensor:
         """The loss of one batch of origins (see :class:`OriginWindows`)."""
-        past, path = batch[0], batch[1]
-        return self._loss(
-            self.errors(self(past, path, truncation_length), batch), batch
-        )
+        correction = self(batch.past, batch.path, truncation_length)
+        return self._loss(self.errors(correction, batch), batch)
 
-    def reference_loss(self, batch) -> Tensor:
+    def reference_loss(self, batch: OriginBatch) -> Tensor:
         """The loss of the statistical part alone (a zero correction)."""
-        return self._loss(self.errors(torch.zeros_like(batch[2]), batch), batch)
+        return self._loss(self.errors(torch.zeros_like(batch.log_base), batch), batch)
 
-    def _loss(self, errors: Tensor, batch) -> Tensor:
-        mask = batch[4]
-        if self.loss_name in ("mase", "mae"):
-            values = errors.abs()
-        elif self.loss_name == "mse":
-            values = errors**2
-        else:
-            values = F.huber_loss(errors, torch.zeros_like(errors), reduction="none")
-        per_origin = values.sum(dim=1) / mask.sum(dim=1).clamp_min(1)
+    def _loss(self, errors: Tensor, batch: OriginBatch) -> Tensor:
+        values = self.likelihood.loss_fn(
+            errors, torch.zeros_like(errors), reduction="none"
+        )
+        per_origin = values.sum(dim=1) / batch.mask.sum(dim=1).clamp_min(1)
         return per_origin.mean()
 
-    def gradient_flow(self, batch) -> Tensor:
+    def gradient_flow(self, batch: OriginBatch) -> Tensor:
         """Norm of the loss gradient with respect to every step of the window (L,).
 
-        The counterpart of
-        :func:`~sktime_rnn.training.diagnostics.gradient_flow_profile`.
+        The hybrid's counterpart of
+        :meth:`~sktime_rnn.networks.model.ForecastNetwork.gradient_flow`.
         """
-        past = batch[0].detach().requires_grad_(True)
+        past = batch.past.detach().requires_grad_(True)
         was_training = self.training
         self.eval()
         try:
             with torch.enable_grad():
-                loss = self.batch_loss((past, *batch[1:]))
+                loss = self.batch_loss(batch._replace(past=past))
                 (grad,) = torch.autograd.grad(loss, past)
         finally:
             self.train(was_training)

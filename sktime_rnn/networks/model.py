@@ -19,8 +19,10 @@ __all__ = [
 import torch
 from torch import Tensor, nn
 
-from sktime_rnn.networks.encoder import RecurrentEncoder
+from sktime_rnn.networks.batches import WindowBatch
+from sktime_rnn.networks.encoder import RandomDraws, RecurrentEncoder
 from sktime_rnn.networks.likelihoods import PointLikelihood
+from sktime_rnn.networks.rollout import roll_out
 
 WINDOW_NORMS = ("standard", "mean", None)
 _MIN_STD = 1e-5
@@ -42,10 +44,13 @@ def window_statistics(past: Tensor, n_targets: int, norm: str | None):
     return loc, targets.std(dim=1, keepdim=True).clamp_min(_MIN_STD)
 
 
-class ForecastNetwork(nn.Module):
+class ForecastNetwork(RandomDraws, nn.Module):
     """Shared frame: normalise the window, forecast, undo the normalisation.
 
-    Subclasses implement :meth:`forecast_normalized`.
+    Subclasses implement :meth:`forecast_normalized`. Every network the
+    trainer drives scores its own batches (:meth:`batch_loss`), says what a
+    network that learned nothing would score (:meth:`reference_loss`) and
+    profiles its gradient over the window (:meth:`gradient_flow`).
 
     Parameters
     ----------
@@ -71,7 +76,16 @@ class ForecastNetwork(nn.Module):
         the inputs of every step. Inputs (and ``future_exog``) then carry the
         series' number as their last column; number ``n_series`` is a series
         not seen in training, which gets the mean of the learned embeddings.
+    scheduled_sampling : float or None, default=None
+        If not None, the network is a one-step network trained recursively:
+        :meth:`batch_loss` rolls each batch out over all its horizon steps,
+        feeding back the truth or, with this probability, the network's own
+        forecast (see :func:`~sktime_rnn.networks.rollout.roll_out`), whose
+        coin flips come from the network's ``generator``.
     """
+
+    # an untrained network forecasts noise: no candidate for early stopping
+    untrained_is_a_forecast = False
 
     def __init__(
         self,
@@ -83,8 +97,10 @@ class ForecastNetwork(nn.Module):
         likelihood: PointLikelihood | None = None,
         n_series: int = 0,
         embedding_dim: int = 0,
+        scheduled_sampling: float | None = None,
     ):
         super().__init__()
+        self.scheduled_sampling = scheduled_sampling
         self.encoder = encoder
         self.n_targets = n_targets
         self.n_steps = n_steps
@@ -141,6 +157,85 @@ class ForecastNetwork(nn.Module):
     def forecast_normalized(self, inputs, future_exog, truncation_length) -> Tensor:
         """Forecast (N, S, C, P) from normalised ``inputs`` (N, L, C+K)."""
         raise NotImplementedError
+
+    # ------------------------------------------------------ what the trainer calls
+    def batch_loss(
+        self,
+        batch: WindowBatch,
+        truncation_length: int | None = None,
+        training: bool = True,
+    ) -> Tensor:
+        """The likelihood's loss on one batch of windows.
+
+        With ``scheduled_sampling`` the one-step network is rolled out over
+        the horizon, feeding back its own forecast with the sampling
+        probability in training and always when validating
+        (``training=False``).
+        """
+        if self.scheduled_sampling is None:
+            params = self(batch.past, batch.future_exog, truncation_length)
+        else:
+            params, _ = roll_out(
+                self,
+                batch.past,
+                batch.future_exog,
+                n_steps=batch.target.shape[1],
+                teacher=batch.target,
+                sampling_prob=self.scheduled_sampling if training else 1.0,
+                truncation_length=truncation_length,
+                generator=self.generator,
+            )
+        return self.likelihood.loss(params, batch.target)
+
+    def reference_loss(self, batch: WindowBatch) -> Tensor:
+        """The loss of a head that outputs zeros, on ``batch``.
+
+        With window normalisation that forecasts each window's mean (or its
+        location), without it the series' mean: what any trained network
+        should beat.
+        """
+        _, loc, scale = self.normalize(batch.past)
+        likelihood = self.likelihood
+        raw = batch.target.new_zeros(*batch.target.shape, likelihood.n_params)
+        params = likelihood.rescale(likelihood.constrain(raw), loc, scale)
+        return likelihood.loss(params, batch.target)
+
+    def gradient_flow(self, batch: WindowBatch) -> Tensor:
+        """Norm of the loss gradient with respect to the input at every window step.
+
+        The fused recurrent kernels do not expose the hidden states h_t as
+        nodes of the autograd graph, so the profile is taken at the encoder's
+        inputs: dLoss/dx_t is W_ih^T times the gradient reaching the gates at
+        step t, so it carries the decay of dLoss/dh_t back through time, and
+        it is defined for every cell, skip connections and bidirectional
+        encoders alike. The window normalisation's statistics are held
+        constant, so that only the recurrent path is measured. A network
+        trained recursively is profiled as the one-step network it is.
+
+        Returns
+        -------
+        Tensor
+            (L,) mean over the batch of ||dLoss/dx_t||, oldest step first.
+        """
+        if self.scheduled_sampling is not None:  # the one-step network
+            batch = WindowBatch(
+                batch.past, batch.future_exog[:, :1], batch.target[:, :1]
+            )
+        was_training = self.training
+        self.eval()
+        try:
+            # cuDNN back-propagates through its RNNs only in training mode; the
+            # native kernels also do so in eval mode (no dropout), as wanted here
+            with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
+                inputs, loc, scale = self.normalize(batch.past.detach())
+                inputs = inputs.detach().requires_grad_(True)
+                params = self.forecast_normalized(inputs, batch.future_exog)
+                params = self.likelihood.rescale(params, loc, scale)
+                loss = self.likelihood.loss(params, batch.target)
+                (grad,) = torch.autograd.grad(loss, inputs)
+        finally:
+            self.train(was_training)
+        return grad.norm(dim=2).mean(dim=0)  # (L,)
 
     def _head_output(self, head: nn.Linear, features: Tensor, n_steps: int) -> Tensor:
         raw = head(features).view(-1, n_steps, self.n_targets, self.likelihood.n_params)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import torch
 from torch import Tensor, nn
+
+from sktime_rnn.networks.batches import WindowBatch
 
 EXPLOSION_FACTOR = 100.0
 """A step's gradient norm this many times its trailing median counts as exploded."""
@@ -154,13 +155,9 @@ def gradient_flow_profile(
 ) -> np.ndarray:
     """Norm of the loss gradient with respect to the input at every window step.
 
-    The fused recurrent kernels do not expose the hidden states h_t as nodes of
-    the autograd graph, so the profile is taken at the encoder's inputs:
-    dLoss/dx_t is W_ih^T times the gradient reaching the gates at step t, so it
-    carries the decay of dLoss/dh_t back through time, and it is defined for
-    every cell, skip connections and bidirectional encoders alike. The window
-    normalisation's statistics are held constant, so that only the recurrent
-    path is measured.
+    The network's own profile
+    (:meth:`~sktime_rnn.networks.model.ForecastNetwork.gradient_flow`) of one
+    batch of windows, as an array.
 
     Parameters
     ----------
@@ -184,21 +181,8 @@ def gradient_flow_profile(
     >>> profile.shape
     (6,)
     """
-    was_training = network.training
-    network.eval()
-    try:
-        # cuDNN back-propagates through its RNNs only in training mode; the
-        # native kernels also do so in eval mode (no dropout), as wanted here
-        with torch.enable_grad(), torch.backends.cudnn.flags(enabled=False):
-            inputs, loc, scale = network.normalize(past.detach())
-            inputs = inputs.detach().requires_grad_(True)
-            params = network.forecast_normalized(inputs, future_exog)
-            params = network.likelihood.rescale(params, loc, scale)
-            loss = network.likelihood.loss(params, target)
-            (grad,) = torch.autograd.grad(loss, inputs)
-    finally:
-        network.train(was_training)
-    return grad.norm(dim=2).mean(dim=0).cpu().numpy()  # (L,)
+    batch = WindowBatch(past, future_exog, target)
+    return network.gradient_flow(batch).cpu().numpy()
 
 
 def vanishing_ratio(profile: np.ndarray) -> float:

@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from sktime_rnn.networks.batches import OriginBatch
+
 
 @dataclass
 class OriginData:
@@ -72,10 +74,10 @@ class OriginWindows:
     ...     values=np.arange(4.0), level=np.zeros(5), path=np.zeros((5, 2)),
     ...     log_base=np.zeros((5, 2)), log_target=np.arange(4.0), log_scale=0.0)
     >>> windows = OriginWindows([data], [np.array([1, 3])], window_length=3)
-    >>> past, _, _, target, mask, _ = windows.batch(torch.arange(2))
-    >>> past[0].tolist()  # origin 1: two padded steps, then the first value
+    >>> batch = windows.batch(torch.arange(2))
+    >>> batch.past[0].tolist()  # origin 1: two padded steps, then the first value
     [[0.0, 0.0], [0.0, 0.0], [0.0, 1.0]]
-    >>> target.tolist(), mask.tolist()  # origin 3: its second target is past the end
+    >>> batch.log_target.tolist(), batch.mask.tolist()  # origin 3: past the end
     ([[1.0, 2.0], [3.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]])
     """
 
@@ -134,27 +136,17 @@ class OriginWindows:
         """The buffer the windows are views of (where batches are gathered)."""
         return self._buffer
 
-    def batch(self, index: Tensor):
-        """Gather origins ``index``.
+    def batch(self, index: Tensor) -> OriginBatch:
+        """Gather origins ``index`` into an :class:`OriginBatch`.
 
-        Returns
-        -------
-        past : Tensor
-            (B, L, 2) the values before the origin minus its level, and the
-            mask of real values.
-        path, log_base : Tensor
-            (B, S) the statistical forecast path (relative to the level) and
-            its logarithm.
-        target, mask : Tensor
-            (B, S) the logarithm of the targets, and 1 where one is observed.
-        log_scale : Tensor
-            (B,) the logarithm of every origin's series' MASE scale.
+        ``past`` holds the values before every origin minus its level, and
+        the mask of real values; padding stays 0.
         """
         windows = self._windows[self.starts[index]].transpose(1, 2)  # (B, L, 2)
         level = self.level[index][:, None]  # (B, 1)
         values = (windows[..., 0] - level) * windows[..., 1]  # padding stays 0
         past = torch.stack([values, windows[..., 1]], dim=2)
-        return (
+        return OriginBatch(
             past,
             self.path[index],
             self.log_base[index],

@@ -7,6 +7,7 @@ __all__ = ["LR_SCHEDULES", "OPTIMIZERS", "Trainer", "TrainingDivergedError"]
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -14,22 +15,19 @@ from torch import Tensor, nn
 
 from sktime_rnn._warnings import warn
 from sktime_rnn.exceptions import TrainingDivergedError
-from sktime_rnn.networks.encoder import detach_state, drawing_from
-from sktime_rnn.networks.rollout import roll_out
+from sktime_rnn.networks.encoder import SeededDropout, detach_state, drawing_from
 from sktime_rnn.training.checkpoint import Checkpoint
 from sktime_rnn.training.diagnostics import (
     VANISHING_RATIO,
     GradientWarning,
     TrainingHistory,
     find_exploding_steps,
-    gradient_flow_profile,
     vanishing_ratio,
 )
 from sktime_rnn.training.early_stopping import EarlyStopping
 from sktime_rnn.training.reporting import EpochReporter
 from sktime_rnn.training.rollback import EpochRollback
 from sktime_rnn.training.streams import SeriesStreams
-from sktime_rnn.training.windows import SlidingWindows
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -51,6 +49,15 @@ _MODE_FREE_PACKAGES = (
     "torch.nn.modules.dropout",
     "sktime_rnn.networks.",
 )
+_DROPOUTS = (
+    nn.Dropout,
+    nn.Dropout1d,
+    nn.Dropout2d,
+    nn.Dropout3d,
+    nn.AlphaDropout,
+    nn.FeatureAlphaDropout,
+    SeededDropout,
+)
 
 
 def mode_matters(network: nn.Module) -> bool:
@@ -69,8 +76,9 @@ def mode_matters(network: nn.Module) -> bool:
     True
     """
     for module in network.modules():
-        rates = (getattr(module, "p", 0), getattr(module, "dropout", 0))
-        if any(isinstance(rate, float | int) and rate > 0 for rate in rates):
+        if isinstance(module, _DROPOUTS) and module.p > 0:
+            return True
+        if isinstance(module, nn.RNNBase) and module.dropout > 0:
             return True
         kind = type(module).__module__
         if not kind.startswith(_MODE_FREE_PACKAGES):
@@ -86,6 +94,26 @@ def _parameters(optimizer: torch.optim.Optimizer) -> list[Tensor]:
     return [p for group in optimizer.param_groups for p in group["params"]]
 
 
+class Windows(Protocol):
+    """What the trainer trains on: windows gathered into batches by index.
+
+    :class:`~sktime_rnn.training.windows.SlidingWindows` (the plain network)
+    and :class:`~sktime_rnn.training.origins.OriginWindows` (the hybrid's
+    forecast origins) are two; the network scores the batches they gather
+    (its ``batch_loss``).
+    """
+
+    @property
+    def series(self) -> Tensor:
+        """The buffer the windows are views of (where indices live)."""
+
+    def __len__(self) -> int:
+        """The number of windows."""
+
+    def batch(self, index: Tensor):
+        """Gather windows ``index`` into one batch."""
+
+
 @dataclass
 class _Run:
     """What one call of :meth:`Trainer.fit` trains with, passed between its steps."""
@@ -96,8 +124,8 @@ class _Run:
     stopping: EarlyStopping | None
     rollback: EpochRollback
     reporter: EpochReporter
-    windows: SlidingWindows
-    validation: SlidingWindows | None
+    windows: Windows
+    validation: Windows | None
     streams: list[SeriesStreams] | None
     checkpoint: Checkpoint | None
     history: TrainingHistory
@@ -105,11 +133,16 @@ class _Run:
 
 
 class Trainer:
-    """Train a forecasting network on sliding windows (or streams).
+    """Train a forecasting network on windows (or streams).
 
-    The loss is the network's likelihood's: a point loss, the Gaussian negative
-    log-likelihood or the pinball loss. Every random draw (shuffling, dropout,
-    scheduled sampling) comes from ``generator``.
+    The trainer talks to every network through one contract: the network
+    scores a batch (``batch_loss``), says what a network that learned nothing
+    scores (``reference_loss``), profiles its gradient over the window
+    (``gradient_flow``) and says whether its untrained state is a forecast
+    worth keeping (``untrained_is_a_forecast``). The loss is the network's
+    likelihood's: a point loss, the Gaussian negative log-likelihood, the
+    pinball loss, or a hybrid's scaled errors. Every random draw (shuffling,
+    dropout, scheduled sampling) comes from ``generator``.
 
     Parameters
     ----------
@@ -133,11 +166,6 @@ class Trainer:
         Clamp every gradient component to +-this.
     truncation_length : int or None
         Truncated BPTT length, see :meth:`RecurrentEncoder.forward`.
-    scheduled_sampling : float or None
-        If not None, the network is a one-step network trained recursively:
-        each batch is rolled out over all its horizon steps, feeding back the
-        truth or, with this probability, the network's own forecast (see
-        :func:`~sktime_rnn.networks.rollout.roll_out`).
     max_steps : int or None, default=None
         Stop after this many optimiser steps, whatever the number of epochs
         (an epoch of a large panel is many steps): the fit's cost no longer
@@ -191,7 +219,6 @@ class Trainer:
         clip_grad_norm: float | None = None,
         clip_grad_value: float | None = None,
         truncation_length: int | None = None,
-        scheduled_sampling: float | None = None,
         max_steps: int | None = None,
         early_stopping: bool = False,
         patience: int | None = 10,
@@ -212,7 +239,6 @@ class Trainer:
         self.clip_grad_norm = clip_grad_norm
         self.clip_grad_value = clip_grad_value
         self.truncation_length = truncation_length
-        self.scheduled_sampling = scheduled_sampling
         self.max_steps = max_steps
         self._steps_left = max_steps
         self.early_stopping = early_stopping
@@ -263,29 +289,8 @@ class Trainer:
 
     # ---------------------------------------------------------------- steps
     def forecast_loss(self, network, batch, training: bool = True) -> Tensor:
-        """The likelihood's loss of ``network`` on one batch of windows.
-
-        With scheduled sampling the one-step network is rolled out over the
-        horizon, feeding back its own forecast with the sampling probability
-        in training and always when validating.
-        """
-        if hasattr(network, "batch_loss"):  # a network that scores its own batches
-            return network.batch_loss(batch, self.truncation_length)
-        past, future_exog, target = batch
-        if self.scheduled_sampling is None:
-            params = network(past, future_exog, self.truncation_length)
-        else:
-            params, _ = roll_out(
-                network,
-                past,
-                future_exog,
-                n_steps=target.shape[1],
-                teacher=target,
-                sampling_prob=self.scheduled_sampling if training else 1.0,
-                truncation_length=self.truncation_length,
-                generator=self.generator,
-            )
-        return network.likelihood.loss(params, target)
+        """The network's loss on one batch (``training=False``: validating)."""
+        return network.batch_loss(batch, self.truncation_length, training)
 
     def train_step(self, network, optimizer, batch, scheduler=None):
         """One optimiser step on a batch of windows.
@@ -369,7 +374,8 @@ class Trainer:
         cached = self._full_batch_cache
         if cached is None or cached[0] is not windows:
             every = torch.arange(len(windows), device=windows.series.device)
-            batch = tuple(part.contiguous() for part in windows.batch(every))
+            gathered = windows.batch(every)
+            batch = type(gathered)(*(part.contiguous() for part in gathered))
             self._full_batch_cache = cached = (windows, batch)
         return cached[1]
 
@@ -440,7 +446,7 @@ class Trainer:
         return True
 
     @torch.inference_mode()
-    def validation_loss(self, network, windows: SlidingWindows) -> float:
+    def validation_loss(self, network, windows: Windows) -> float:
         """Mean loss over every validation window, in evaluation mode."""
         switch = mode_matters(network)  # toggling costs ~7% of a small fit
         if switch:
@@ -465,10 +471,10 @@ class Trainer:
     def fit(
         self,
         network: nn.Module,
-        windows: SlidingWindows,
+        windows: Windows,
         optimizer: torch.optim.Optimizer | None = None,
         history: TrainingHistory | None = None,
-        validation: SlidingWindows | None = None,
+        validation: Windows | None = None,
         streams: list[SeriesStreams] | None = None,
         checkpoint: Checkpoint | None = None,
         member: int = 0,
@@ -517,7 +523,7 @@ class Trainer:
             f"member {member + 1}" if member else "epochs",
         )
         if stopping is not None and start == 0 and not finished:
-            if getattr(network, "untrained_is_a_forecast", False):
+            if network.untrained_is_a_forecast:
                 # epoch 0 is a candidate: the network must beat where it starts
                 stopping.update(0, self.validation_loss(network, validation), network)
         network.train()
@@ -700,24 +706,12 @@ class Trainer:
         warn(message + " Training stopped.", GradientWarning)
 
     @torch.inference_mode()
-    def reference_loss(self, network, windows: SlidingWindows) -> float:
-        """The loss of a network whose head outputs zeros, on the first windows.
-
-        With window normalisation that forecasts each window's mean (or its
-        location), without it the series' mean: what any trained network
-        should beat.
-        """
+    def reference_loss(self, network, windows: Windows) -> float:
+        """The network's ``reference_loss`` on the first windows."""
         index = torch.arange(
             min(len(windows), _EVAL_BATCH), device=windows.series.device
         )
-        if hasattr(network, "reference_loss"):
-            return float(network.reference_loss(windows.batch(index)))
-        past, _, target = windows.batch(index)
-        _, loc, scale = network.normalize(past)
-        likelihood = network.likelihood
-        raw = target.new_zeros(*target.shape, likelihood.n_params)  # (N, S, C, P)
-        params = likelihood.rescale(likelihood.constrain(raw), loc, scale)
-        return float(likelihood.loss(params, target))
+        return float(network.reference_loss(windows.batch(index)))
 
     def _warn_if_diverging(self, network, windows, history, first: int) -> None:
         """Warn when this call's training loss ended far above its best.
@@ -755,13 +749,7 @@ class Trainer:
         index = torch.arange(
             min(len(windows), _PROFILE_BATCH), device=windows.series.device
         )
-        batch = windows.batch(index)
-        if hasattr(network, "gradient_flow"):
-            profile = network.gradient_flow(batch).cpu().numpy()
-        else:
-            if self.scheduled_sampling is not None:  # profile the one-step network
-                batch = (batch[0], batch[1][:, :1], batch[2][:, :1])
-            profile = gradient_flow_profile(network, *batch)
+        profile = network.gradient_flow(windows.batch(index)).cpu().numpy()
         history.gradient_flow = profile
         ratio = vanishing_ratio(profile)
         if np.isfinite(profile).all() and ratio < VANISHING_RATIO:
@@ -777,10 +765,10 @@ class Trainer:
     def fit_members(
         self,
         members: list[nn.Module],
-        windows: SlidingWindows,
+        windows: Windows,
         optimizers: list,
         histories: list[TrainingHistory],
-        validation: SlidingWindows | None = None,
+        validation: Windows | None = None,
         streams: list[SeriesStreams] | None = None,
         checkpoints: list[Checkpoint | None] | None = None,
     ) -> int:

@@ -8,6 +8,7 @@ import torch
 from torch import Tensor
 
 from sktime_rnn.exceptions import InvalidDataError
+from sktime_rnn.networks.batches import WindowBatch
 
 
 class SlidingWindows:
@@ -176,20 +177,20 @@ class SlidingWindows:
             return self._windows.shape[0]
         return self.starts.shape[0]
 
-    def batch(self, index: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    def batch(self, index: Tensor) -> WindowBatch:
         """Gather windows ``index`` into a batch.
 
         Returns
         -------
-        past : Tensor
-            (B, L, C+K) past targets and exogenous values.
-        future_exog : Tensor
-            (B, S, K) exogenous values at the horizon steps.
-        target : Tensor
-            (B, S, C) target values at the horizon steps.
+        WindowBatch
+            ``past`` (B, L, C+K) past targets and exogenous values,
+            ``future_exog`` (B, S, K) exogenous values and ``target`` (B, S, C)
+            target values at the horizon steps.
         """
         rows = index if self.starts is None else self.starts[index]
         windows = self._windows[rows]  # (B, C+K, L+max_step), the only copy
         past = windows[:, :, : self.window_length].transpose(1, 2)  # (B, L, C+K)
         future = windows[:, :, self._future_positions].transpose(1, 2)  # (B, S, C+K)
-        return past, future[:, :, self.n_targets :], future[:, :, : self.n_targets]
+        return WindowBatch(
+            past, future[:, :, self.n_targets :], future[:, :, : self.n_targets]
+        )

@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BASES = ("theta+damped", "theta", "damped")
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
 BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.3])
 PHIS = np.array([0.8, 0.88, 0.94, 0.98])
@@ -231,7 +230,16 @@ def damped_all(y: np.ndarray, h: int) -> np.ndarray:
     return out
 
 
-_METHODS = {"theta": theta_all, "damped": damped_all}
+BASES = {
+    "theta+damped": (theta_all, damped_all),
+    "theta": (theta_all,),
+    "damped": (damped_all,),
+}
+"""Every statistical part a hybrid takes (``base``): its name, and the methods
+whose forecasts it averages. Each method maps a series (here the logarithm of
+the seasonally adjusted one) and a horizon ``h`` to its forecasts from every
+origin, (n+1, h) as :func:`theta_all`. The first entry is ``base="auto"``'s.
+A new statistical part is one entry here plus its method."""
 
 
 # -------------------------------------------------------------- the base
@@ -261,8 +269,9 @@ class StatisticalPart:
 def statistical_forecasts(y: np.ndarray, h: int, sp: int, method: str):
     """The statistical part of a positive series ``y`` from every origin.
 
-    ``method`` is "theta", "damped" or "theta+damped" (the mean of the two
-    forecasts), run on the logarithm of the seasonally adjusted series.
+    ``method`` names an entry of :data:`BASES` ("theta", "damped" or
+    "theta+damped", the mean of the two forecasts); its methods run on the
+    logarithm of the seasonally adjusted series.
 
     Examples
     --------
@@ -276,7 +285,7 @@ def statistical_forecasts(y: np.ndarray, h: int, sp: int, method: str):
     positions = np.arange(n + 1)[:, None] + np.arange(h)[None, :]  # (n+1, h)
     season = indices[positions % len(indices)]
     log_adjusted = np.log(y / indices[np.arange(n) % len(indices)])
-    log_forecasts = [_METHODS[name](log_adjusted, h) for name in method.split("+")]
+    log_forecasts = [forecast_all(log_adjusted, h) for forecast_all in BASES[method]]
     adjusted = np.mean([np.exp(f) for f in log_forecasts], axis=0)  # (n+1, h)
     floor = 1e-6 * np.abs(y).max() + 1e-12
     forecasts = np.maximum(adjusted * season, floor)

@@ -9,13 +9,13 @@ changed from the reference configuration.
 
 from __future__ import annotations
 
-from benchmarks.accuracy.m1_research.hybrid import (
+from benchmarks.competition import CANDIDATES, Candidate
+from benchmarks.research.m1.hybrid import (
     CrossFitHybrid,
     GlobalHybrid,
     LocalHybrid,
     StatBase,
 )
-from benchmarks.competition import CANDIDATES, Candidate
 
 CONFIGS: dict[str, Candidate] = dict(CANDIDATES)
 

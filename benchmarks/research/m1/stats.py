@@ -18,7 +18,7 @@ import numpy as np
 
 # the grids, the seasonality test, the decomposition and the smoothing recursion,
 # as the package has them
-from sktime_rnn.forecasting._statistical import (
+from sktime_rnn.forecasting._engine._statistical import (
     ALPHAS,
     BETAS,
     PHIS,

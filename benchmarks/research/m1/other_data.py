@@ -14,7 +14,7 @@ monthly 36-120 observations, each cut at a random end point.
   ``aus_airpassengers``, ``guinea_rice``, fpp2 ``ausair``, ``austa``, and annual
   sums of visnights (20).
 
-Run: ``python -m benchmarks.accuracy.m1_research.other_data``.
+Run: ``python -m benchmarks.research.m1.other_data``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ which chose ``lr`` 0.01 and ``patience`` 10 for the hybrid on one series.
 They were run from a copy of this module outside the repository; to rerun::
 
     python -m benchmarks.competition --jobs 2 --limit 150 \\
-        --extra benchmarks.accuracy.m1_research.epochs \\
+        --extra benchmarks.research.m1.epochs \\
         --candidates lstm-former lstm-p10 lstm-p15 lstm-p20 lstm-lr01-p10 \\
         lstm-lr006-p10 lstm-e30 --tag epochs_study2
 

@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 
 from sktime_rnn.exceptions import PersistenceError
-from sktime_rnn.forecasting._time_index import encode_index
+from sktime_rnn.forecasting._files._time_index import encode_index
 
 # hyper-parameters added after version 1, with the defaults that reproduce it
 _NEW_PARAMS = {

@@ -1,6 +1,6 @@
 """Statistical parts alone on M1 (last origin), relative to AutoETS.
 
-Run: ``python -m benchmarks.accuracy.m1_research._stat_eval [METHOD ...]``.
+Run: ``python -m benchmarks.research.m1._stat_eval [METHOD ...]``.
 """
 
 import json
@@ -8,8 +8,8 @@ import sys
 
 import numpy as np
 
-from benchmarks.accuracy.m1_research.stats import base_all
 from benchmarks.competition import load_m1, mase, smape
+from benchmarks.research.m1.stats import base_all
 
 S = load_m1()
 try:

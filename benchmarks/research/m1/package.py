@@ -1,6 +1,6 @@
 """The package's forecasters in the M1 research runner: variants of the defaults.
 
-``python -m benchmarks.competition --extra benchmarks.accuracy.m1_research.package
+``python -m benchmarks.competition --extra benchmarks.research.m1.package
 --candidates pkg:global pkg:global:patience=1000`` compares them with the
 baselines in one run; names are ``pkg:<kind>[:<param>=<value>...]``.
 """

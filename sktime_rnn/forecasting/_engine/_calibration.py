@@ -7,18 +7,18 @@ as long as it behaves like the validation period (exchangeability): the
 guarantee of split-conformal prediction, which needs no assumption about the
 network or its likelihood.
 
-The score of a validation forecast depends on the loss:
-
-- point losses: the absolute error ``|y - y_hat|``; the interval is
-  ``y_hat +- q``;
-- ``"normal"``: the standardised error ``|y - mu| / sigma``; the interval is
-  ``mu +- q sigma``, so it stays wider where the network is less sure;
-- ``"quantile"``: the conformalised quantile regression score
-  ``max(lo - y, y - hi)`` of the network's own interval ``[lo, hi]``; the
-  interval is ``[lo - q, hi + q]``.
+The score of a validation forecast is its likelihood's
+(``conformity``, in ``sktime_rnn.networks.likelihoods``): for a point loss
+the absolute error ``|y - y_hat|`` and the interval ``y_hat +- q``; for
+``"normal"`` the standardised error ``|y - mu| / sigma`` and the interval
+``mu +- q sigma``, wider where the network is less sure; for ``"quantile"``
+(and any other distribution) the conformalised quantile regression score
+``max(lo - y, y - hi)`` of the network's own interval ``[lo, hi]`` and the
+interval ``[lo - q, hi + q]``.
 
 ``q`` is the ``ceil((n + 1) c) / n`` empirical quantile of the ``n`` scores
-of that step. All values are in the series' scaled units.
+of that step. All values are in the series' scaled units (a hybrid's: the
+data's).
 """
 
 from __future__ import annotations
@@ -57,23 +57,9 @@ class Calibration:
         """
         calibration = torch.as_tensor(self.params, dtype=params.dtype)[:, steps]
         targets = torch.as_tensor(self.targets, dtype=params.dtype)[:, steps]
-        low_level, high_level = (1 - coverage) / 2, (1 + coverage) / 2
-        if likelihood.n_params == 2 and likelihood.probabilistic:  # normal
-            scores = (targets - calibration[..., 0]).abs() / calibration[..., 1]
-            q = _conformal_quantile(scores, coverage)  # (S', C)
-            return params[..., 0] - q * params[..., 1], params[..., 0] + q * params[
-                ..., 1
-            ]
-        if likelihood.probabilistic:  # quantiles: conformalised quantile regression
-            levels = [low_level, high_level]
-            low, high = likelihood.quantiles(calibration, levels).unbind(-1)
-            scores = torch.maximum(low - targets, targets - high)
-            q = _conformal_quantile(scores, coverage)
-            new_low, new_high = likelihood.quantiles(params, levels).unbind(-1)
-            return new_low - q, new_high + q
-        scores = (targets - calibration[..., 0]).abs()
-        q = _conformal_quantile(scores, coverage)
-        return params[..., 0] - q, params[..., 0] + q
+        scores = likelihood.conformity(calibration, targets, coverage)
+        q = _conformal_quantile(scores, coverage)  # (S', C)
+        return likelihood.calibrated_bounds(params, q, coverage)
 
 
 def _conformal_quantile(scores: torch.Tensor, coverage: float) -> torch.Tensor:
@@ -90,16 +76,12 @@ def _conformal_quantile(scores: torch.Tensor, coverage: float) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def calibrate(
-    network, validation, hybrid: bool = False, shrinkage: float = 1.0
-) -> Calibration:
+def calibrate(network, validation, forecasts) -> Calibration:
     """Forecast every validation window with the trained network.
 
-    The network outputs one forecast per step of the windows' targets (the
-    direct and seq2seq strategies, and a ``hybrid``: windows of
-    :class:`~sktime_rnn.training.origins.OriginWindows`, whose forecasts and
-    targets are in the units of the data, NaN where a target is past the end;
-    its forecasts apply ``shrinkage`` of the correction, as its predictions do).
+    ``forecasts(batch)`` returns the forecasts (N, S, C, P) of a batch of
+    ``validation`` and its targets (N, S, C), NaN where a target is past the
+    end of its series: the model kind's own way to forecast its windows.
     """
     network.eval()
     params, targets = [], []
@@ -107,17 +89,8 @@ def calibrate(
         index = torch.arange(
             start, min(start + 4096, len(validation)), device=validation.series.device
         )
-        batch = validation.batch(index)
-        if hybrid:
-            past, path, log_base, log_target, mask, _ = batch
-            log_forecast = log_base + shrinkage * network(past, path)  # (N, S)
-            forecast = log_forecast.double().exp()
-            target = torch.where(mask > 0, log_target.double().exp(), math.nan)
-            params.append(forecast[..., None, None].cpu())  # (N, S, 1, 1)
-            targets.append(target[..., None].cpu())  # (N, S, 1)
-            continue
-        past, future_exog, target = batch
-        params.append(network(past, future_exog).cpu())
+        forecast, target = forecasts(validation.batch(index))
+        params.append(forecast.cpu())
         targets.append(target.cpu())
     params, targets = torch.cat(params), torch.cat(targets)
     return Calibration(params.double().numpy(), targets.double().numpy())

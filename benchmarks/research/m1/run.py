@@ -2,9 +2,9 @@
 
 From the repository root::
 
-    python -m benchmarks.accuracy.m1_research.run CONFIG [CONFIG ...] \
+    python -m benchmarks.research.m1.run CONFIG [CONFIG ...] \
         [--frequencies yearly ...] [--half even|odd|all] [--seeds 0 1]
-    python -m benchmarks.accuracy.m1_research.run --table [--half even]
+    python -m benchmarks.research.m1.run --table [--half even]
 
 Scores go to ``results/m1_research.json`` (per series, so any subset can be
 summarised later); baselines' per-series scores are read from
@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from benchmarks.accuracy.m1_research.configs import CONFIGS
 from benchmarks.competition import DATA, FREQUENCIES, RUNNERS, load_m1, score
+from benchmarks.research.m1.configs import CONFIGS
 
 HERE = Path(__file__).resolve().parent
 COLLECTIONS = {

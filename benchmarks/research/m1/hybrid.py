@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from benchmarks.accuracy.m1_research.stats import base_all, factors
+from benchmarks.research.m1.stats import base_all, factors
 from sktime_rnn.networks import RecurrentEncoder
 
 

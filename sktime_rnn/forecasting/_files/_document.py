@@ -1,11 +1,12 @@
 """A fitted forecaster as a signed safetensors file, and back, checking everything.
 
 The document holds the class, the hyper-parameters, the fitted state's
-metadata (:meth:`FittedState.to_metadata`), sktime's cutoff and fitting
-horizon and the package versions; the tensors are the state's
-(:meth:`FittedState.to_tensors`). Loading re-validates the hyper-parameters
-with the constructor's rules, every field of the state with its own, and the
-horizon against what the network forecasts; anything else is refused with
+metadata (``_state_writer``), sktime's cutoff and fitting horizon and the
+package versions; the tensors are the state's. Loading re-validates the
+hyper-parameters with the constructor's rules (the class's
+``config_from_params``), every field of the state with its own
+(``_state_reader``), and the horizon against what the network forecasts (the
+class's ``from_fitted_state``); anything else is refused with
 :class:`~sktime_rnn.exceptions.PersistenceError`.
 """
 
@@ -30,15 +31,15 @@ from sktime_rnn.exceptions import (
     InvalidParameterError,
     PersistenceError,
 )
-from sktime_rnn.forecasting._files_v1 import upgrade
-from sktime_rnn.forecasting._horizon import checked_steps
-from sktime_rnn.forecasting._params import resolve_params
-from sktime_rnn.forecasting._state import FittedState
-from sktime_rnn.forecasting._time_index import (
+from sktime_rnn.forecasting._engine._state import FittedState
+from sktime_rnn.forecasting._files._state_reader import read_state
+from sktime_rnn.forecasting._files._state_writer import state_metadata, state_tensors
+from sktime_rnn.forecasting._files._time_index import (
     decode_index,
     encode_index,
     index_spec_problems,
 )
+from sktime_rnn.forecasting._files._v1 import upgrade
 
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -63,16 +64,21 @@ def save(forecaster, path, key=None) -> Path:
         "versions": versions(),
         "class": type(forecaster).__name__,
         "params": _json_params(forecaster, state.config),
-        "state": state.to_metadata(),
+        "state": state_metadata(state),
         "cutoff": {"codes": cutoff_codes.tolist(), "index": cutoff_spec},
         "fh": _encode_fh(forecaster.fh),
     }
     text = json.dumps(document, sort_keys=True)
-    return _signed_file.write(path, state.to_tensors(), text, key)
+    return _signed_file.write(path, state_tensors(state), text, key)
 
 
 def load(path, classes: dict, key=None):
-    """Read a forecaster of one of ``classes`` (name to class) from ``path``."""
+    """Read a forecaster of one of ``classes`` (name to class) from ``path``.
+
+    A class rebuilds the forecaster: ``config_from_params(params)`` checks
+    the saved hyper-parameters, ``from_fitted_state(params, state, cutoff,
+    fh)`` makes the fitted forecaster (and checks the horizon).
+    """
     path = Path(path)
     tensors, text = _signed_file.read(path, key)
     try:
@@ -105,12 +111,12 @@ def _build(tensors: dict, document: dict, classes: dict, path: Path):
     cls = classes[name]
     params = _params(document.get("params"), cls)
     try:
-        config = resolve_params(cls(**params))
+        config = cls.config_from_params(params)
     except InvalidParameterError as error:
         raise PersistenceError(
             f"the saved hyper-parameters are invalid: {error}"
         ) from None
-    state = FittedState.from_saved(tensors, document.get("state"), config)
+    state = read_state(tensors, document.get("state"), config)
     cutoff = _decode_field(document.get("cutoff"), "cutoff")
     try:
         last = max(state.ends)
@@ -122,9 +128,11 @@ def _build(tensors: dict, document: dict, classes: dict, path: Path):
             f"the saved cutoff {list(cutoff)} is not the last time point of the "
             "saved series"
         )
-    fh = _decode_fh(document.get("fh"), state, cutoff)
+    fh = _decode_fh(document.get("fh"), state)
     try:
         return cls.from_fitted_state(params, state, cutoff, fh)
+    except PersistenceError:
+        raise
     except (InvalidDataError, ValueError, TypeError, KeyError) as error:
         raise PersistenceError(
             f"the saved state does not pass sktime's checks: {error}"
@@ -178,8 +186,8 @@ def _encode_fh(fh) -> dict | None:
     return {"codes": codes.tolist(), "index": spec, "is_relative": fh.is_relative}
 
 
-def _decode_fh(field, state: FittedState, cutoff: pd.Index):
-    """The saved fitting horizon, checked against what the network forecasts."""
+def _decode_fh(field, state: FittedState):
+    """The saved fitting horizon (its steps are checked by ``from_fitted_state``)."""
     if field is None:
         if state.config.strategy != "recursive":
             raise PersistenceError(
@@ -191,11 +199,9 @@ def _decode_fh(field, state: FittedState, cutoff: pd.Index):
     if not isinstance(field.get("is_relative"), bool) or not len(values):
         raise PersistenceError(f"the saved fh is invalid: {field!r}")
     try:
-        fh = ForecastingHorizon(values, is_relative=field["is_relative"])
-        checked_steps(state, fh, cutoff)
-    except (InvalidDataError, TypeError, ValueError) as error:
+        return ForecastingHorizon(values, is_relative=field["is_relative"])
+    except (TypeError, ValueError) as error:
         raise PersistenceError(f"the saved fh is invalid: {error}") from None
-    return fh
 
 
 def _decode_field(field, name: str) -> pd.Index:
