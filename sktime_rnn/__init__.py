@@ -8,6 +8,7 @@ Examples
 """
 
 from sktime_rnn._version import __version__
+from sktime_rnn.exceptions import StopTraining
 from sktime_rnn.forecasting import (
     GRUForecaster,
     LSTMForecaster,
@@ -22,6 +23,7 @@ __all__ = [
     "LSTMForecaster",
     "RNNForecaster",
     "RecurrentForecaster",
+    "StopTraining",
     "__version__",
     "all_estimators",
     "load",

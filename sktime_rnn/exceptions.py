@@ -22,6 +22,7 @@ __all__ = [
     "InvalidDataError",
     "InvalidParameterError",
     "PersistenceError",
+    "StopTraining",
     "TrainingDivergedError",
 ]
 
@@ -47,3 +48,17 @@ class PersistenceError(ValueError):
 
 class TrainingDivergedError(RuntimeError):
     """The loss or weights became NaN or infinite, and ``on_nonfinite="raise"``."""
+
+
+class StopTraining(Exception):  # noqa: N818 - named for what it does, as Keras'
+    """Raised by a callback to stop training after the epoch it was told of.
+
+    The fit keeps what it trained (the best epoch, with early stopping) and
+    records ``stop_reason="callback"``, as when a callback returns ``True``.
+
+    Examples
+    --------
+    >>> def stop_after_two(forecaster, info):
+    ...     if info["epoch"] == 2:
+    ...         raise StopTraining
+    """

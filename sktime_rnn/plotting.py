@@ -299,7 +299,7 @@ def plot_forecasts_by_fold(
     forecasts = result.forecasts
     if forecasts.empty:
         raise ValueError("result holds no point forecasts to plot")
-    forecasts, y, label = _one_series(result, forecasts, series)
+    forecasts, y, prefix = _one_series(result, forecasts, series)
     variable = forecasts["variable"].iloc[0] if variable is None else variable
     forecasts = forecasts[forecasts["variable"] == variable]
     names = forecasters or list(dict.fromkeys(forecasts["forecaster"]))
@@ -325,10 +325,10 @@ def plot_forecasts_by_fold(
             mine = rows[rows["forecaster"] == name]
             ax.plot(_plottable(mine["time"]), mine["y_pred"], label=name)
         ax.axvline(_plottable([cutoff])[0], color="grey", ls=":", lw=1)
-        ax.set_title(f"{label}fold {fold}, cutoff {cutoff}", fontsize="medium")
+        ax.set_title(f"{prefix}fold {fold}, cutoff {cutoff}", fontsize="medium")
         # every panel spans other times, so every panel keeps its own labels
-        for label in ax.get_xticklabels():
-            label.set(rotation=30, horizontalalignment="right")
+        for tick in ax.get_xticklabels():
+            tick.set(rotation=30, horizontalalignment="right")
     for ax in axes[len(folds) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize="small")

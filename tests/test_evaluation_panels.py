@@ -234,3 +234,37 @@ def test_concat_keeps_results_and_names_failures(result):
     assert joined.failures == {"ets": "ValueError: short"}
     assert joined.overall.loc["ets"].drop("error").isna().all()
     pd.testing.assert_frame_equal(joined.by_series, result.by_series)
+
+
+def test_scoring_a_fold_at_once_equals_sktimes_metrics_series_by_series():
+    # the fast path lays every series of a fold end to end (pointwise metrics,
+    # MASE with each series' own scale): it must agree with sktime's metrics
+    # called series by series, as the slow path does
+    from sktime.performance_metrics.forecasting import (
+        MeanAbsoluteError,
+        MeanAbsolutePercentageError,
+        MeanAbsoluteScaledError,
+        MeanSquaredError,
+    )
+
+    from sktime_rnn.evaluation._metrics import _fold_values, _pointwise
+
+    rng = np.random.default_rng(1)
+    fold = []
+    for n_train in (12, 15, 20):
+        train = pd.DataFrame({"y": rng.uniform(1, 10, n_train)})
+        test = pd.DataFrame({"y": rng.uniform(1, 10, 3)})
+        pred = test + rng.normal(0, 1, test.shape)
+        fold.append(({}, train, test, {"pred": pred}))
+    metrics = [
+        MeanAbsoluteError(),
+        MeanSquaredError(),
+        MeanAbsolutePercentageError(symmetric=True),
+        MeanAbsolutePercentageError(symmetric=False),
+        MeanAbsoluteScaledError(sp=4),
+    ]
+    for metric in metrics:
+        expected = np.concatenate(
+            [_pointwise(metric, test, p["pred"], train) for _, train, test, p in fold]
+        )
+        np.testing.assert_allclose(_fold_values(metric, fold), expected, rtol=1e-12)

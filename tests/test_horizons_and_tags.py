@@ -94,12 +94,14 @@ def test_predict_residuals_of_a_panel_are_per_series():
     assert both.index.get_level_values(0).tolist() == ["b", "b", "a", "a"]
 
 
-def test_in_sample_steps_beyond_the_kept_data_are_refused_saying_what_is_possible():
+def test_in_sample_steps_beyond_the_kept_data_are_nan_as_in_sktime():
     forecaster = LSTMForecaster(**TINY).fit(_y(), fh=[1, 2])
-    with pytest.raises(ValueError, match=r"in-sample steps \[-3\].*steps 0 to 0"):
-        forecaster.predict(fh=[-3, 1])
+    assert forecaster.get_tag("capability:insample")
+    forecast = forecaster.predict(fh=[-3, 0, 1])  # the data allow step 0 only
+    assert np.isnan(forecast.iloc[0]) and np.isfinite(forecast.iloc[1:]).all()
+    assert forecast.iloc[2] == forecaster.predict(fh=[1]).iloc[0]
     normal = LSTMForecaster(**TINY, loss="normal").fit(_y(), fh=[1, 2])
-    with pytest.raises(ValueError, match="in-sample forecasts with predict only"):
+    with pytest.raises(NotImplementedError, match="in-sample prediction of interv"):
         normal.predict_quantiles(fh=[0])
 
 
@@ -110,8 +112,7 @@ def test_predict_residuals_without_y_says_when_nothing_kept_can_be_scored(change
     forecaster = LSTMForecaster(**TINY, **changes).fit(_y(), fh=[1])
     with pytest.raises(ValueError, match="keeps too little data.*pass y"):
         forecaster.predict_residuals()
-    with pytest.raises(ValueError, match="allows no in-sample steps"):
-        forecaster.predict(fh=[0])
+    assert forecaster.predict(fh=[0]).isna().all()
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ def test_files_of_format_version_1_still_load_and_predict_the_same(name, kind):
     np.testing.assert_allclose(values, expected[name], rtol=ACROSS_RELEASES, atol=0)
 
 
-def test_files_of_format_version_2_before_the_fit_plan_still_load_and_predict_the_same():
+def test_files_of_format_version_2_still_load_and_predict_the_same():
     # written by the code before the fit plan and the model kinds (d7bf0f8):
     # a hybrid with conformal intervals, a plain normal ensemble on a panel with X
     expected = json.loads((FIXTURES / "v2_predictions.json").read_text())

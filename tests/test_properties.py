@@ -12,6 +12,7 @@ from sktime_rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 # every error a user can get from these inputs, with the words that explain it
 DOCUMENTED_ERRORS = [
     (ValueError, "y is too short: training needs at least"),
+    (ValueError, "is longer than the longest series"),
     (ValueError, "missing or infinite value"),
     (ValueError, "DatetimeIndex without a frequency"),
 ]

@@ -119,7 +119,6 @@ BAD_INPUTS = [
         ValueError,
         "DatetimeIndex without a frequency",
     ),
-    ("in-sample fh", lambda: _fit(fh=[-1, 1]), NotImplementedError, "in-sample"),
     (
         "X missing at predict",
         lambda: _fitted_with_X()[0].predict(),

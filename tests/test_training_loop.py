@@ -58,8 +58,11 @@ def test_validation_windows_are_the_latest_and_no_window_straddles(
 
 
 def test_a_split_that_leaves_no_validation_window_is_refused_clearly():
-    with pytest.raises(ValueError, match="validation_size=.* leaves no validation"):
+    with pytest.raises(ValueError, match="validation_size=200 .* longest has 144"):
         LSTMForecaster(**PARAMS, validation_size=200).fit(load_airline(), fh=[1])
+    # shorter than the data, but more windows than the data give
+    with pytest.raises(ValueError, match="validation_size=140 leaves no validation"):
+        LSTMForecaster(**PARAMS, validation_size=140).fit(load_airline(), fh=[1])
 
 
 # ----------------------------------------------------------- early stopping
@@ -130,12 +133,22 @@ def test_verbose_1_leaves_a_bar_with_the_losses(capsys):
     assert "5/5" in last and "train=" in last and "val=" in last
 
 
-def test_verbose_2_logs_one_line_per_epoch(caplog):
-    with caplog.at_level(logging.INFO, logger="sktime_rnn"):
+def test_verbose_2_logs_one_line_per_epoch_to_a_handler_of_the_logger(capfd):
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("sktime_rnn")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
         LSTMForecaster(**PARAMS, max_epochs=4, verbose=2).fit(load_airline(), fh=[1])
-    lines = [r.getMessage() for r in caplog.records if r.name == "sktime_rnn"]
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    lines = [record.getMessage() for record in records]
     assert len(lines) == 4
     assert lines[0].startswith("epoch 1/4: train loss ")
+    assert "epoch 1/4" not in capfd.readouterr().err  # logged, not printed too
 
 
 def test_a_callback_sees_every_epoch_and_can_stop_the_fit():

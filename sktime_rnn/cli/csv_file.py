@@ -38,7 +38,7 @@ def read_csv_data(path, args):
     notes : list of str
         What was done to the data (rows sorted, gaps filled).
     """
-    table, decimal = _read_table(path, args.sep, args.decimal)
+    table, decimal = _read_table(path, args.sep, args.decimal, args.thousands)
     source = path.name
     time_col = _existing(table, args.time_col, "--time-col", source)
     id_col = _existing(table, args.id_col, "--id-col", source)
@@ -82,7 +82,7 @@ def read_csv_data(path, args):
 
 
 # ------------------------------------------------------------------ reading
-def _read_table(path, sep, decimal) -> pd.DataFrame:
+def _read_table(path, sep, decimal, thousands=None) -> pd.DataFrame:
     if not path.is_file():
         raise CommandError(f"--data {str(path)!r}: no such file")
     try:
@@ -91,9 +91,18 @@ def _read_table(path, sep, decimal) -> pd.DataFrame:
         if sep is None:
             sep = _sniff(sample)
         if decimal is None:  # spreadsheets that separate by ; write 1,5
-            decimal = "," if sep == ";" else "."
+            decimal = "," if sep == ";" and thousands != "," else "."
+        if thousands is not None and thousands == decimal:
+            raise CommandError(
+                f"--thousands and the decimal mark must differ, both are {decimal!r}"
+            )
         table = pd.read_csv(
-            path, sep=sep, decimal=decimal, encoding="utf-8-sig", skipinitialspace=True
+            path,
+            sep=sep,
+            decimal=decimal,
+            thousands=thousands,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
         )
     except (ValueError, OSError, UnicodeDecodeError) as error:
         message = " ".join(str(error).split())
@@ -169,7 +178,12 @@ def _numeric_like(values) -> bool:
 
 
 def _numeric(values, flag, decimal) -> pd.Series:
-    """The column as floats; empty cells become NaN (gaps), text and inf fail."""
+    """The column as floats; empty cells become NaN (gaps), text and inf fail.
+
+    A number that did not read is refused with the flag that reads it, where
+    that flag cannot change other values silently: ``--thousands ','`` for
+    2,210 (thousands are groups of three digits), ``--decimal ','`` for 2,5.
+    """
     name = values.name
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         converted = pd.to_numeric(values, errors="coerce")
@@ -177,11 +191,13 @@ def _numeric(values, flag, decimal) -> pd.Series:
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             text = str(values.iloc[row])
-            hint = (
-                "; for decimal commas pass --decimal ','"
-                if decimal == "." and re.fullmatch(r"\s*-?[\d.]*\d,\d+\s*", text)
-                else ""
-            )
+            hint = ""
+            if decimal == "." and re.fullmatch(
+                r"\s*-?\d{1,3}(,\d{3})+(\.\d*)?\s*", text
+            ):
+                hint = "; for thousands separated by commas pass --thousands ','"
+            elif decimal == "." and re.fullmatch(r"\s*-?\d*,\d+\s*", text):
+                hint = "; for decimal commas pass --decimal ','"
             raise CommandError(
                 f"{flag} {name!r} is not numeric: {text!r} on line {row + 2}{hint}"
             )
@@ -208,7 +224,8 @@ def _on_grid(rows, time_col, columns, args, label, hint):
     repeated = times[times.duplicated()]
     if len(repeated):
         raise CommandError(
-            f"{flag} repeats the time {repeated[0]} ({len(repeated)} repeated time "
+            f"{flag} repeats the time {_label(repeated[0], times)} ({len(repeated)} "
+            "repeated time "
             "points); each time may appear once per series"
         )
     order = np.argsort(times.to_numpy(), kind="stable")
@@ -265,11 +282,26 @@ def _handle_gaps(frames, fill_gaps, id_col, hint) -> list[str]:
     return [f"filled {n_gaps} gap(s) ({fill_gaps}): {', '.join(listed)}{more}"]
 
 
-def _label(time) -> str:
-    """A time as written in a file: dates without a midnight clock time."""
-    if isinstance(time, pd.Timestamp) and time == time.normalize():
-        return time.strftime("%Y-%m-%d")
-    return str(time)
+def _label(time, times=None) -> str:
+    """A time as written in a file: dates without a midnight clock time.
+
+    Given all ``times`` of the series, as coarse as they are: a month of
+    monthly data (every time the first of a month) as 2017-06, a year as 2017.
+
+    Examples
+    --------
+    >>> months = pd.DatetimeIndex(["2017-05-01", "2017-06-01"])
+    >>> _label(months[1], months), _label(months[1]), _label(pd.Timestamp("2017"))
+    ('2017-06', '2017-06-01', '2017-01-01')
+    """
+    if not isinstance(time, pd.Timestamp) or time != time.normalize():
+        return str(time)
+    if isinstance(times, pd.DatetimeIndex) and (times == times.normalize()).all():
+        if (times.month == 1).all() and (times.day == 1).all():
+            return time.strftime("%Y")
+        if (times.day == 1).all():
+            return time.strftime("%Y-%m")
+    return time.strftime("%Y-%m-%d")
 
 
 def _dayfirst_hint(table, time_col, args) -> str:

@@ -24,6 +24,7 @@ CSV_FLAGS = {
     "fill_gaps": "--fill-gaps",
     "sep": "--sep",
     "decimal": "--decimal",
+    "thousands": "--thousands",
 }
 
 

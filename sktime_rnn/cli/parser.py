@@ -166,6 +166,10 @@ def _data_flags(data) -> None:
         "--decimal",
         help="decimal mark of the numbers (default: , in files separated by ; else .)",
     )
+    data.add_argument(
+        "--thousands",
+        help="thousands separator of the numbers, e.g. , for 2,210 (default: none)",
+    )
 
 
 def _model_flags(model) -> None:

@@ -42,7 +42,7 @@ def print_result(result, header, notes, seconds) -> None:
     if shown:
         print(f"\nErrors by horizon (over folds{pooled}):")
         print(result.table(shown).to_string(float_format=_fmt))
-    print("\nOverall (mean over folds of each fold's score):")
+    print("\nOverall (mean over folds of each fold's score; MAPE and sMAPE in %):")
     print(_overall(result).to_string(float_format=_fmt))
     if result.levels and "MASE" in result.metrics:
         print("\nMASE per series (over folds and horizons):")
@@ -54,8 +54,15 @@ def print_result(result, header, notes, seconds) -> None:
     print(f"\n{seconds:.1f} s")
 
 
+PERCENT_METRICS = ("MAPE", "sMAPE")
+"""Printed in %: sktime's percentage errors are fractions (the files keep them)."""
+
+
 def _overall(result) -> pd.DataFrame:
     overall = result.overall.copy()
+    for metric in PERCENT_METRICS:
+        if metric in overall:
+            overall[metric] = overall[metric] * 100
     if "error" in overall:
         overall["error"] = [
             "" if not isinstance(error, str) else _shorten(error)

@@ -53,17 +53,117 @@ def score_folds(results, metrics, y, levels=()):
     """
     kinds = {prediction_type(metric) for metric in metrics.values()}
     parts = []
-    for columns, y_train, y_test, predictions in series_forecasts(
-        results, y, levels, kinds
-    ):
+    for fold in _by_fold(series_forecasts(results, y, levels, kinds)):
+        columns = pd.concat(
+            [pd.DataFrame(c) for c, *_ in fold], ignore_index=True, copy=False
+        )
         for name, metric in metrics.items():
-            y_pred = predictions[prediction_type(metric)]
-            if y_pred is None:  # the fold failed: nothing to score
-                values = np.full(len(y_test), np.nan)
-            else:
-                values = _pointwise(metric, y_test, y_pred, y_train)
-            parts.append(pd.DataFrame({**columns, "metric": name, "value": values}))
+            values = _fold_values(metric, fold)
+            parts.append(columns.assign(metric=name, value=values))
     return pd.concat(parts, ignore_index=True)
+
+
+def _by_fold(forecasts):
+    """The series of ``series_forecasts``, gathered into lists by fold."""
+    fold, current = None, []
+    for item in forecasts:
+        if current and item[0]["fold"] != fold:
+            yield current
+            current = []
+        fold = item[0]["fold"]
+        current.append(item)
+    if current:
+        yield current
+
+
+def _fold_values(metric, fold) -> np.ndarray:
+    """The metric's value at every forecast of every series of one fold.
+
+    A metric whose value at a point depends on that point alone (MAE, MSE,
+    MAPE, sMAPE, interval coverage, pinball loss) scores all series of the
+    fold at once, in one call of sktime's ``evaluate_by_index`` over the
+    series laid end to end; MASE does so too, each series' errors divided by
+    its own training window's scale; any other metric scores series by series.
+    """
+    kind = prediction_type(metric)
+    predictions = [series[3][kind] for series in fold]
+    lengths = [len(series[2]) for series in fold]
+    if any(prediction is None for prediction in predictions):  # a failed fold
+        scored = [
+            np.full(n, np.nan)
+            if prediction is None
+            else _pointwise(metric, y_test, prediction, y_train)
+            for (_, y_train, y_test, _), prediction, n in zip(
+                fold, predictions, lengths, strict=True
+            )
+        ]
+        return np.concatenate(scored)
+    if len(fold) > 1 and (_pointwise_alone(metric) or _is_scaled(metric)):
+        y_true = _stacked([series[2] for series in fold])
+        y_pred = _stacked(predictions)
+        if _is_scaled(metric):
+            return _scaled_errors(metric, y_true, y_pred, fold, lengths)
+        return _pointwise(metric, y_true, y_pred, None)
+    return np.concatenate(
+        [
+            _pointwise(metric, y_test, prediction, y_train)
+            for (_, y_train, y_test, _), prediction in zip(
+                fold, predictions, strict=True
+            )
+        ]
+    )
+
+
+# metrics whose value at a forecast depends on that forecast alone, with their
+# defaults (weights, a multioutput other than the average: series by series)
+_POINTWISE = {
+    "MeanAbsoluteError",
+    "MeanSquaredError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredPercentageError",
+    "EmpiricalCoverage",
+    "PinballLoss",
+    "IntervalWidth",
+}
+
+
+def _plain_average(metric) -> bool:
+    params = metric.get_params(deep=False)
+    return params.get("multioutput", "uniform_average") == "uniform_average" and (
+        params.get("multilevel", "uniform_average") == "uniform_average"
+    )
+
+
+def _pointwise_alone(metric) -> bool:
+    return type(metric).__name__ in _POINTWISE and _plain_average(metric)
+
+
+def _is_scaled(metric) -> bool:
+    return type(metric).__name__ == "MeanAbsoluteScaledError" and _plain_average(metric)
+
+
+def _stacked(frames) -> pd.DataFrame:
+    """Series laid end to end as one, on a RangeIndex (one call of sktime's)."""
+    frames = [f.to_frame() if isinstance(f, pd.Series) else f for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _scaled_errors(metric, y_true, y_pred, fold, lengths) -> np.ndarray:
+    """MASE at every forecast: the absolute error over its series' scale.
+
+    As sktime's ``MeanAbsoluteScaledError``: per variable, the mean absolute
+    seasonal-naive error of the training window (at least ``eps``), the
+    scaled errors averaged over variables.
+    """
+    sp = metric.get_params(deep=False)["sp"]
+    eps = metric.get_params(deep=False).get("eps") or np.finfo(np.float64).eps
+    scales = []
+    for (_, y_train, _, _), n in zip(fold, lengths, strict=True):
+        train = np.asarray(y_train, dtype=float).reshape(len(y_train), -1)
+        scale = np.abs(train[sp:] - train[:-sp]).mean(axis=0)
+        scales.append(np.repeat(np.maximum(scale, eps)[None], n, axis=0))
+    errors = np.abs(y_true.to_numpy(float) - y_pred.to_numpy(float))
+    return (errors / np.concatenate(scales)).mean(axis=1)
 
 
 def series_forecasts(results, y, levels, kinds):
@@ -181,7 +281,8 @@ def _pointwise(metric, y_true, y_pred, y_train) -> np.ndarray:
     if _is_root(metric):
         squared = metric.clone().set_params(square_root=False)
         return np.sqrt(_pointwise(squared, y_true, y_pred, y_train))
-    values = metric.evaluate_by_index(y_true, y_pred, y_train=y_train)
+    extra = {} if y_train is None else {"y_train": y_train}
+    values = metric.evaluate_by_index(y_true, y_pred, **extra)
     if isinstance(values, pd.DataFrame):  # one column per interval or variable
         values = values.mean(axis=1)
     return np.asarray(values, dtype=float)  # (S,), in the order of y_true

@@ -49,7 +49,8 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         "capability:multivariate": True,
         "capability:exogenous": True,
         "requires-fh-in-fit": True,
-        "capability:insample": False,
+        # in-sample point forecasts: from the kept data where it allows, else NaN
+        "capability:insample": True,
         # the class can forecast intervals; an instance can with a probabilistic
         # loss or a calibration (see __dynamic_tags__)
         "capability:pred_int": True,
@@ -98,6 +99,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         lr="auto",
         weight_decay=0.0,
         lr_schedule=None,
+        lr_schedule_kwargs=None,
         max_epochs=100,
         max_steps=600,
         batch_size="auto",
@@ -144,6 +146,7 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         self.lr = lr
         self.weight_decay = weight_decay
         self.lr_schedule = lr_schedule
+        self.lr_schedule_kwargs = lr_schedule_kwargs
         self.max_epochs = max_epochs
         self.max_steps = max_steps
         self.batch_size = batch_size
@@ -232,9 +235,15 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         return self
 
     def _pretrain_update(self, y, X=None, fh=None):
-        """Continue pretraining a copy of the network for ``max_epochs`` epochs."""
+        """Continue pretraining a copy of the network for ``max_epochs`` epochs.
+
+        sktime calls this for a fitted forecaster too; one that was fitted
+        without pretraining is pretrained afresh.
+        """
+        pretrained = getattr(self, "pretrained_state_", None)
+        if pretrained is None:
+            return self._pretrain(y, X, fh)
         config = resolve_params(self)
-        pretrained = self.pretrained_state_
         cutoff = get_cutoff(y, return_index=True)
         data = split_data(y, X, pretrained.layout)
         self.pretrained_state_ = _fitting.continue_pretraining(
@@ -280,6 +289,11 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         self.fitted_state_ = _updating.updated_state(
             state, data, update_params, self._callbacks(state.config)
         )
+        # sktime set the cutoff to the update's last time point, which is
+        # earlier than the data's end when the update only rewrote kept rows
+        latest = max(self.fitted_state_.context_index, key=lambda index: index[-1])
+        if latest[-1] > self.cutoff[0]:
+            self._set_cutoff(latest[-1:])
         return self
 
     def _get_fitted_params(self):
@@ -313,7 +327,16 @@ class BaseRecurrentForecaster(SktimeApiAdaptations, BaseForecaster):
         return distribution(self.fitted_state_, self._steps(fh), X)
 
     def _steps(self, fh) -> np.ndarray:
-        return checked_steps(self.fitted_state_, fh, self.cutoff)
+        """The steps of a probabilistic forecast: after the cutoff only."""
+        steps = checked_steps(self.fitted_state_, fh, self.cutoff, in_sample=True)
+        if (steps < 1).any():
+            raise NotImplementedError(
+                f"{type(self).__name__} can not perform in-sample prediction of "
+                f"intervals, quantiles or distributions (fh steps "
+                f"{steps[steps < 1].tolist()} at or before the cutoff "
+                f"{self.cutoff[0]}); predict makes in-sample point forecasts"
+            )
+        return steps
 
     def _callbacks(self, config) -> list:
         return [lambda info, c=c: c(self, info) for c in config.callbacks]

@@ -102,8 +102,13 @@ def refuse_missing(data, name: str) -> None:
         check_finite(data, name)
 
 
-def check_time_index(data: pd.DataFrame, name: str) -> None:
+def check_time_index(data: pd.DataFrame, name: str, contiguous: bool = False) -> None:
     """Refuse repeated time points (sktime itself refuses unsorted ones).
+
+    With ``contiguous`` (``y``: the network reads consecutive observations), a
+    ``PeriodIndex`` with missing periods is refused too, naming the first; a
+    ``DatetimeIndex`` without a frequency is refused where its frequency is
+    inferred (``time_frequency``).
 
     Examples
     --------
@@ -120,6 +125,17 @@ def check_time_index(data: pd.DataFrame, name: str) -> None:
             f"{repeated[0]}; each time point must appear once: aggregate or drop "
             f"the duplicates (e.g. {name}.groupby(level=0).mean())"
         )
+    index = data.index
+    if contiguous and isinstance(index, pd.PeriodIndex) and len(index) > 1:
+        every = pd.period_range(index.min(), index.max(), freq=index.freq)
+        missing = every.difference(index)
+        if len(missing):
+            raise InvalidDataError(
+                f"{name} misses {len(missing)} period(s) of its PeriodIndex, the "
+                f"first {missing[0]}: the network reads consecutive observations. "
+                f"Fill them (e.g. {name}.reindex(pd.period_range(start, end)) then "
+                "interpolate), or forecast the series in parts without gaps"
+            )
 
 
 def check_same_columns(data: pd.DataFrame, expected: pd.Index, name: str) -> None:

@@ -143,13 +143,22 @@ default="mase"
         L2 penalty on the weights ("adam", "sgd") or decoupled weight decay
         ("adamw"): pulls every weight towards 0 at every step, a prior that
         the forecast depends smoothly on its inputs.
-    lr_schedule : {{None, "cosine", "plateau", "onecycle"}}, default=None
+    lr_schedule : {{None, "cosine", "plateau", "onecycle"}} or class, default=None
         Learning-rate schedule of ``torch.optim.lr_scheduler`` over ``fit``:
         cosine annealing from ``lr`` to 0 over ``max_epochs``; halving after
         ``patience // 2`` epochs without improvement of the validation (else
         training) loss; or the one-cycle policy (warm up to ``lr``, anneal
-        far below it), stepped every batch. ``update`` fine-tunes at the
-        rate the schedule ended with.
+        far below it), stepped every batch. Or any class of
+        ``torch.optim.lr_scheduler`` (``StepLR``, ``ExponentialLR``, ...),
+        built with ``lr_schedule_kwargs`` and stepped after every epoch
+        (``ReduceLROnPlateau`` with the validation, else training, loss;
+        ``OneCycleLR`` every batch). ``update`` fine-tunes at the rate the
+        schedule ended with.
+    lr_schedule_kwargs : dict or None, default=None
+        Keyword arguments of the schedule, besides the optimiser: those of a
+        class (``{{"step_size": 10, "gamma": 0.5}}`` for ``StepLR``), or ones
+        that replace a preset's (``{{"T_max": 50}}`` for "cosine"). Checked
+        against the class's signature before training.
     max_epochs : int, default=100
         Passes over all training windows in ``fit``, at most.
     max_steps : int or None, default=600
@@ -265,14 +274,23 @@ default="mase"
     verbose : {{0, 1, 2}} or bool, default=0
         0 (False): silent. 1 (True): a progress bar over epochs that stays
         after the fit, showing the training and validation loss. 2: one line
-        per epoch through ``logging`` (logger "sktime_rnn", level INFO).
+        per epoch on standard error (or, where the "sktime_rnn" logger has a
+        handler of its own, an INFO record of it instead).
     callbacks : list of callable or None, default=None
-        Called as ``callback(forecaster, info)`` after every epoch of ``fit``
-        and ``pretrain``, with ``info`` a dict of ``epoch``, ``train_loss``,
-        ``val_loss``, ``lr``, ``best_epoch`` and ``member`` (of an ensemble); a
-        callback that returns True stops the fit (``history_.stop_reason`` is
-        then "callback"). For logging to TensorBoard, MLflow or a dashboard.
-        Not saved by ``sktime_rnn.save``.
+        Called as ``callback(forecaster, info)`` after every epoch of ``fit``,
+        ``pretrain`` and a fine-tuning ``update``, with ``info`` a dict of
+        ``epoch``, ``train_loss``, ``val_loss``, ``lr``, ``best_epoch`` and
+        ``member`` (of an ensemble). The contract: a callback stops training
+        by returning ``True`` (the bool alone: any other value, a string, a
+        number, a tensor, is ignored) or by raising
+        ``sktime_rnn.StopTraining``; the fit then keeps what it trained
+        (``history_.stop_reason`` is "callback"). Any other exception fails
+        the call, which leaves the forecaster exactly as it was before it. A
+        callback reads and logs; it must not refit the forecaster or change
+        its hyper-parameters: ``fit``, ``update``, ``pretrain`` and
+        ``set_params`` called while the forecaster trains raise a
+        ``RuntimeError``. Ready ones log to a CSV file, TensorBoard or
+        MLflow (``sktime_rnn.callbacks``). Not saved by ``sktime_rnn.save``.
 
     Attributes
     ----------

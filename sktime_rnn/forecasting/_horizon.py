@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "absolute_indices",
     "checked_steps",
+    "forecastable",
     "in_sample_lead",
     "in_sample_steps",
     "needed_exog_rows",
@@ -86,7 +87,8 @@ def checked_steps(
     The direct strategy forecasts any subset of the steps it was fitted to,
     seq2seq any step up to its largest, recursive any step. With
     ``in_sample`` (point forecasts), steps at or before the cutoff are
-    accepted where :func:`in_sample_steps` allows them.
+    accepted: those :func:`forecastable` says are forecast, the others come
+    out as NaN, as sktime's forecasters give what they cannot forecast.
     """
     steps = relative_steps(fh, cutoff, state.layout.freq)
     past = steps[steps < 1]
@@ -95,8 +97,6 @@ def checked_steps(
             f"fh must lie after the cutoff {cutoff[0]}: this forecaster makes "
             f"in-sample forecasts with predict only, got steps {past.tolist()}"
         )
-    if len(past):
-        _check_in_sample(state, past, cutoff)
     future = steps[steps >= 1]
     if not len(future):
         return steps
@@ -135,25 +135,29 @@ def in_sample_steps(state: FittedState) -> np.ndarray:
     return np.arange(in_sample_lead(state) + needed - shortest, 1)
 
 
-def _check_in_sample(state: FittedState, steps: np.ndarray, cutoff) -> None:
-    if state.stream is not None or state.layout.n_exog:
-        why = "its network's state" if state.stream is not None else "X"
-        raise InvalidDataError(
-            f"this forecaster makes no in-sample forecasts (fh steps "
-            f"{steps.tolist()} at or before the cutoff {cutoff[0]}): it forecasts "
-            f"from {why} after its last observation only; ask for steps after "
-            "the cutoff"
-        )
-    possible = in_sample_steps(state)
-    outside = np.setdiff1d(steps, possible)
-    if len(outside):
-        within = f"steps {possible[0]} to 0" if len(possible) else "no in-sample steps"
-        raise InvalidDataError(
-            f"fh asks for in-sample steps {outside.tolist()}, but the data this "
-            f"forecaster keeps allows {within} (each forecast "
-            f"{in_sample_lead(state)} step(s) ahead of an origin with at least "
-            "the network's input window before it)"
-        )
+def forecastable(state: FittedState, steps: np.ndarray) -> np.ndarray:
+    """Which of ``steps`` (ahead of the cutoff) the forecaster can forecast.
+
+    Out of sample: the steps its strategy makes (:func:`checked_steps`); in
+    sample: those :func:`in_sample_steps` allows, where it forecasts from its
+    kept data (not from a stream's state or with ``X``).
+
+    Examples
+    --------
+    >>> from sktime.datasets import load_airline
+    >>> from sktime_rnn import LSTMForecaster
+    >>> state = LSTMForecaster(max_epochs=1).fit(load_airline(), fh=[1]).fitted_state_
+    >>> forecastable(state, np.array([-200, 0, 1, 2])).tolist()
+    [False, True, True, False]
+    """
+    steps = np.asarray(steps)
+    future = steps >= 1
+    ok = np.zeros(len(steps), dtype=bool)
+    if future.any():
+        ok[future] = np.isin(steps[future], state.network_horizon(steps[future]))
+    if state.stream is None and not state.layout.n_exog:
+        ok[~future] = np.isin(steps[~future], in_sample_steps(state))
+    return ok
 
 
 def needed_exog_rows(state: FittedState, fh, cutoff: pd.Index, X):

@@ -18,6 +18,7 @@ __all__ = [
     "resolve_params",
 ]
 
+import inspect
 import numbers
 import os
 from dataclasses import dataclass
@@ -27,14 +28,14 @@ import numpy as np
 
 from sktime_rnn.exceptions import InvalidParameterError
 from sktime_rnn.forecasting._engine._config import Config
-from sktime_rnn.forecasting._engine._plan import truncation_problem
+from sktime_rnn.forecasting._engine._plan import MAX_PARAMETERS, truncation_problem
 from sktime_rnn.forecasting._engine._statistical import BASES
 from sktime_rnn.networks.cells import available_cells, get_cell
 from sktime_rnn.networks.init import INIT_SCHEMES
 from sktime_rnn.networks.likelihoods import LIKELIHOODS
 from sktime_rnn.networks.model import WINDOW_NORMS
 from sktime_rnn.training.runtime import resolve_device
-from sktime_rnn.training.trainer import LR_SCHEDULES, OPTIMIZERS
+from sktime_rnn.training.trainer import LR_SCHEDULES, OPTIMIZERS, is_scheduler_class
 
 
 def plain(value):
@@ -177,6 +178,31 @@ class RandomState:
         return Number(numbers.Integral, 0, 2**32 - 1).accepts(value)
 
 
+class Schedule:
+    """None, a preset's name, or a class of ``torch.optim.lr_scheduler``."""
+
+    def describe(self) -> str:
+        return (
+            f"one of {list(LR_SCHEDULES)} or a class of torch.optim.lr_scheduler "
+            "(e.g. torch.optim.lr_scheduler.StepLR)"
+        )
+
+    def accepts(self, value) -> bool:
+        return OneOf(LR_SCHEDULES).accepts(value) or is_scheduler_class(value)
+
+
+class Keywords:
+    """None or a dict of keyword arguments (str keys)."""
+
+    def describe(self) -> str:
+        return "None or a dict of keyword arguments (str keys)"
+
+    def accepts(self, value) -> bool:
+        return value is None or (
+            isinstance(value, dict) and all(isinstance(k, str) for k in value)
+        )
+
+
 class PathOrNone:
     """A directory path (str or os.PathLike) or None."""
 
@@ -191,8 +217,6 @@ class PathOrNone:
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
 DEFAULT_QUANTILES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99)
-MAX_PARAMETERS = 100_000_000
-"""Networks (all ensemble members together) larger than this are refused."""
 
 _MANY = 10**6
 
@@ -230,7 +254,8 @@ PARAM_RULES = {
     "optimizer": OneOf(tuple(OPTIMIZERS)),
     "lr": OneOfOr("auto", _positive_float(1000.0)),
     "weight_decay": Number(numbers.Real, low=0, high=1e3),
-    "lr_schedule": OneOf(LR_SCHEDULES),
+    "lr_schedule": Schedule(),
+    "lr_schedule_kwargs": Keywords(),
     "max_epochs": _int(1, _MANY),
     "max_steps": _int(1, 10**9, optional=True),
     "batch_size": OneOfOr("auto", _int(1, 2**24)),
@@ -300,6 +325,8 @@ def resolve_params(estimator) -> Config:
         values["random_state"] = estimator.random_state  # the same instance
     values["verbose"] = int(values["verbose"])
     values["callbacks"] = tuple(values["callbacks"] or ())
+    if values["lr_schedule_kwargs"] is not None:
+        values["lr_schedule_kwargs"] = dict(values["lr_schedule_kwargs"])
     return Config(**values, torch_device=torch_device)
 
 
@@ -399,6 +426,7 @@ def _check_combinations(params) -> list[str]:
             "stateful=True cannot hold out validation windows (it streams every "
             f"series whole), got validation_size={params.validation_size!r}"
         )
+    problems += _schedule_problems(params)
     if params.scheduled_sampling > 0 and params.strategy != "recursive":
         problems.append(
             "scheduled_sampling applies to strategy='recursive' only, got "
@@ -414,6 +442,22 @@ def _check_combinations(params) -> list[str]:
             "hidden_size, num_layers or n_models"
         )
     return problems
+
+
+def _schedule_problems(params) -> list[str]:
+    """Keyword arguments the schedule's class does not take."""
+    if params.lr_schedule is None or isinstance(params.lr_schedule, str):
+        return []
+    try:
+        signature = inspect.signature(params.lr_schedule)
+        signature.bind(None, **(params.lr_schedule_kwargs or {}))
+    except (TypeError, ValueError) as error:
+        return [
+            f"lr_schedule_kwargs must be keyword arguments that "
+            f"{params.lr_schedule.__name__} takes (besides the optimizer), got "
+            f"{params.lr_schedule_kwargs!r}: {error}"
+        ]
+    return []
 
 
 def _parameter_count(params) -> int:

@@ -16,7 +16,11 @@ import torch
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting._engine._data import with_series_numbers
 from sktime_rnn.forecasting._engine._state import FittedState
-from sktime_rnn.forecasting._horizon import absolute_indices, in_sample_lead
+from sktime_rnn.forecasting._horizon import (
+    absolute_indices,
+    forecastable,
+    in_sample_lead,
+)
 from sktime_rnn.forecasting._outputs import (
     CLOSED_FORMS,
     empirical_distribution,
@@ -84,9 +88,15 @@ def point_forecast(state: FittedState, steps, X) -> pd.DataFrame:
     An in-sample step (at or before the cutoff, see
     :func:`~sktime_rnn.forecasting._horizon.in_sample_steps`) is forecast from
     the kept data up to :func:`~sktime_rnn.forecasting._horizon.in_sample_lead`
-    steps before it, as ``predict`` would have forecast it then.
+    steps before it, as ``predict`` would have forecast it then; one the kept
+    data cannot forecast is NaN.
     """
-    frames = [_in_sample_point(state, step) for step in steps[steps < 1]]
+    past = steps[steps < 1]
+    possible = forecastable(state, past)
+    frames = [
+        _in_sample_point(state, step) if ok else _missing(state, step)
+        for step, ok in zip(past, possible, strict=True)
+    ]
     future = steps[steps >= 1]
     if len(future):
         point = state.network.likelihood.point(forecast_params(state, future, X))
@@ -98,6 +108,12 @@ def point_forecast(state: FittedState, steps, X) -> pd.DataFrame:
         [pd.DataFrame(index=i) for i in absolute_indices(state, steps)]
     )
     return pd.concat(frames).reindex(order.index)
+
+
+def _missing(state: FittedState, step: int) -> pd.DataFrame:
+    """NaN at in-sample ``step``: no forecast of it can be made from the kept data."""
+    shape = (len(state.context), 1, state.layout.n_targets)
+    return _frames(state, np.full(shape, np.nan), np.array([step]))
 
 
 def _in_sample_point(state: FittedState, step: int) -> pd.DataFrame:
@@ -155,21 +171,25 @@ def _calibrated_quantiles(state: FittedState, steps, X, alpha) -> np.ndarray:
 
 
 def _residual_draws(state: FittedState, steps, X) -> np.ndarray:
-    """(n, B, S, C) point forecasts plus every validation error of their step.
+    """(n, B, S, C) draws of a point forecast calibrated on validation windows.
 
-    The predictive distribution of a point forecast calibrated on validation
-    windows: its errors there, added to the new forecast.
+    The point forecast plus and minus the quantiles of its absolute
+    validation errors at every step (``n_samples`` evenly spaced levels, half
+    each side): the distribution whose central intervals are the conformal
+    ones, whose mean is the point forecast and whose variance is that of the
+    errors, so that every ``predict_*`` method tells the same story. A
+    hybrid's errors past the end of a series (NaN) do not count.
     """
     params = forecast_params(state, steps, X)
     point = state.network.likelihood.point(params).numpy()  # (B, S, C)
     positions = np.searchsorted(state.network_horizon(steps), steps)
     calibration = state.calibration
     errors = calibration.targets - calibration.params[..., 0]  # (n, S_all, C)
-    errors = errors[:, positions]
-    # a hybrid's last validation origins have targets past the end (NaN): the
-    # draws are the validation windows observed at every step asked for
-    errors = errors[~np.isnan(errors).any(axis=(1, 2))]
-    draws = point[None] + errors[:, None]  # (n, B, S, C)
+    scores = np.abs(errors[:, positions])  # (n, S, C)
+    half = max(1, state.config.n_samples // 2)
+    levels = (np.arange(half) + 0.5) / half
+    spread = np.nanquantile(scores, levels, axis=0)  # (half, S, C)
+    draws = point[None] + np.concatenate([spread, -spread])[:, None]  # (n, B, S, C)
     return state.scaling.y.inverse(draws.swapaxes(0, 1)).swapaxes(0, 1)
 
 

@@ -61,8 +61,10 @@ def split_data(y: pd.DataFrame, X, layout: SeriesLayout | None) -> SeriesData:
             y_panel.frames = [f.set_axis(y_columns, axis=1) for f in y_panel.frames]
     for position, frame in enumerate(y_panel.frames):
         name = "y" if not y_panel.is_panel else f"y ({y_panel.label(position)})"
+        if not len(frame):
+            raise InvalidDataError(f"{name} is empty: it has no observations")
         check_same_columns(frame, y_columns, name)
-        check_time_index(frame, name)
+        check_time_index(frame, name, contiguous=True)
         check_finite(frame, name)
     if x_columns is None:
         return SeriesData(y_panel, None)

@@ -8,16 +8,21 @@ class itself stays sktime glue:
 - ``fit``, ``update`` and ``pretrain`` check ``y`` and ``X`` before sktime
   does, naming how many values are missing and where, and which column is not
   numeric (sktime says only that data "contained missing data");
-- ``update`` puts sktime's bookkeeping back when it fails, as sktime moves the
-  cutoff before ``_update`` runs;
+- ``fit``, ``update`` and ``pretrain`` are transactions: when they fail (bad
+  data, divergence, Ctrl-C, a raising callback) the forecaster is put back
+  exactly as it was, as sktime resets it (``fit``) or moves its cutoff
+  (``update``) before the training runs;
+- while they train, ``fit``, ``update``, ``pretrain`` and ``set_params`` are
+  refused: a callback must not refit the forecaster or change its
+  hyper-parameters;
 - the ``predict`` methods pass on only the rows of ``X`` the network reads,
   and refuse intervals of a point forecaster naming the two ways to get them;
-- ``_check_fh`` lets ``predict`` ask for any subset of the fitted horizon,
-  and for the in-sample steps the kept data can forecast;
+- ``_check_fh`` lets ``predict`` ask for any subset of the fitted horizon;
+- ``predict_residuals`` with ``y`` gives NaN where no forecast can be made;
 - ``predict_residuals`` without ``y`` uses the data the forecaster keeps
   (sktime's looks only in its own copy, which these do not keep);
-- ``config_from_params`` and ``from_fitted_state`` are what the file codec
-  needs of a forecaster class: the hyper-parameters checked, and sktime's
+- ``fh_of_fit``, ``config_from_params`` and ``from_fitted_state`` are what
+  the file codec needs of a forecaster: the hyper-parameters checked, and sktime's
   bookkeeping rebuilt for a loaded state.
 """
 
@@ -25,19 +30,23 @@ from __future__ import annotations
 
 __all__ = ["SktimeApiAdaptations"]
 
+import contextlib
 import functools
 
+import numpy as np
 import pandas as pd
 from sktime.datatypes import convert_to
-from sktime.forecasting.base import BaseForecaster
+from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 from sktime.utils.validation.forecasting import check_fh
 
 from sktime_rnn.exceptions import InvalidDataError, PersistenceError
 from sktime_rnn.forecasting._checks import check_numeric, refuse_missing
 from sktime_rnn.forecasting._horizon import (
     checked_steps,
+    forecastable,
     in_sample_steps,
     needed_exog_rows,
+    relative_steps,
 )
 from sktime_rnn.forecasting._params import resolve_params
 
@@ -79,24 +88,66 @@ class SktimeApiAdaptations:
     # fit, update and pretrain check the input first: sktime's own check only
     # says that data "contained missing data"; these say how much and where
     def fit(self, y, X=None, fh=None):
-        _refuse_bad_input(y, X)
-        return super().fit(y, X=X, fh=fh)
+        with self._transaction("fit"):
+            _refuse_empty(y, "fit")
+            _refuse_bad_input(y, X)
+            return super().fit(y, X=X, fh=fh)
 
     def update(self, y, X=None, update_params=True):
-        _refuse_bad_input(y, X)
-        # sktime moves the cutoff before _update runs: a failing update (bad
-        # data, divergence, Ctrl-C) must leave the forecaster as it was
-        before = self.__dict__.copy()
-        try:
+        with self._transaction("update"):
+            _refuse_bad_input(y, X)
             return super().update(y, X=X, update_params=update_params)
+
+    def pretrain(self, y, X=None, fh=None):
+        with self._transaction("pretrain"):
+            _refuse_empty(y, "pretrain")
+            _refuse_bad_input(y, X)
+            return super().pretrain(y, X=X, fh=fh)
+
+    def set_params(self, **params):
+        self._refuse_while_training("set_params")
+        return super().set_params(**params)
+
+    set_params.__doc__ = BaseForecaster.set_params.__doc__
+
+    @contextlib.contextmanager
+    def _transaction(self, method: str):
+        """Run ``method``'s body; if it fails, put the forecaster back as it was.
+
+        sktime resets the forecaster (``fit``) or moves its cutoff
+        (``update``) before the training runs, so a failure would otherwise
+        leave it unfitted, or fitted under a date that belongs to no fit. The
+        attributes are restored as they were (dicts among them copied, as
+        sktime may change those in place); fitted states are never changed in
+        place, so the old one is the one restored. While the body runs, the
+        forecaster is marked as training (under a name sktime's ``reset``
+        keeps), so that a callback's ``fit`` or ``set_params`` is refused.
+        """
+        self._refuse_while_training(method)
+        before = {
+            name: dict(value) if type(value) is dict else value
+            for name, value in self.__dict__.items()
+        }
+        self.__training = method
+        try:
+            yield
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
+        self.__dict__.pop("_SktimeApiAdaptations__training", None)
 
-    def pretrain(self, y, X=None, fh=None):
-        _refuse_bad_input(y, X)
-        return super().pretrain(y, X=X, fh=fh)
+    def _refuse_while_training(self, method: str) -> None:
+        training = self.__dict__.get("_SktimeApiAdaptations__training")
+        if training is not None:
+            raise RuntimeError(
+                f"{type(self).__name__}.{method} was called while the forecaster "
+                f"runs {training} (from a callback?): callbacks must not refit the "
+                "forecaster or change its hyper-parameters. A callback reads the "
+                "forecaster and the epoch's info, logs them, and stops training "
+                "by returning True or raising sktime_rnn.StopTraining; refit "
+                f"after {training} returns"
+            )
 
     fit.__doc__ = BaseForecaster.fit.__doc__
     update.__doc__ = BaseForecaster.update.__doc__
@@ -116,7 +167,9 @@ class SktimeApiAdaptations:
         forecasts of the context's latest observations, each made from
         ``in_sample_lead`` steps before it (the hybrid keeps whole series, the
         plain network its window plus the largest step less one). With ``y``,
-        as sktime's: ``y`` minus the forecast of ``y``'s time points.
+        as sktime's: ``y`` minus the forecast of ``y``'s time points, NaN at
+        those it cannot forecast (as sktime's forecasters give what they
+        cannot forecast), such as the first points of the training data.
 
         Examples
         --------
@@ -140,7 +193,30 @@ class SktimeApiAdaptations:
             y, _ = _kept_data(state, n_kept)
             # steps relative to every series' own end: panels of any ends
             return y - self.predict(fh=list(range(1 - n_kept, 1)))
+        if state is not None and isinstance(y, pd.Series | pd.DataFrame):
+            return self._residuals_where_forecastable(state, y, X)
         return super().predict_residuals(y, X)
+
+    def _residuals_where_forecastable(self, state, y, X):
+        """``y`` minus its forecast where there is one, NaN elsewhere."""
+        times = y.index.get_level_values(-1).unique().sort_values()
+        fh = ForecastingHorizon(times, is_relative=False, freq=self.cutoff)
+        steps = relative_steps(fh, self.cutoff, state.layout.freq)
+        keep = forecastable(state, steps)
+        forecast = y * np.nan
+        if keep.any():
+            absolute = ForecastingHorizon(times[keep], is_relative=False)
+            fh = self._fh  # sktime keeps a predict's fh where fit needs none
+            try:
+                predicted = self.predict(fh=absolute, X=X)
+            finally:
+                self._fh = fh
+            if isinstance(y, pd.DataFrame) and isinstance(predicted, pd.Series):
+                predicted = predicted.to_frame(y.columns[0])
+            elif isinstance(y, pd.Series) and isinstance(predicted, pd.DataFrame):
+                predicted = predicted.iloc[:, 0]
+            forecast = predicted.reindex(y.index)
+        return y - forecast
 
     def _needed_X(self, fh, X):
         state = getattr(self, "fitted_state_", None)
@@ -153,14 +229,6 @@ class SktimeApiAdaptations:
             return X
 
     def _check_fh(self, fh, pred_int=False):
-        if fh is not None and not pred_int and self.is_fitted:
-            checked = check_fh(fh=fh, freq=self._cutoff)
-            if not checked.is_all_out_of_sample(self._cutoff):
-                # sktime refuses in-sample steps of a forecaster without the
-                # "capability:insample" tag (whose conformance checks ask for
-                # every point since the first); _predict forecasts those the
-                # kept data allows and refuses the others, saying which
-                return checked
         # sktime refuses any predict fh that differs from fit's when fh is
         # needed in fit; the network forecasts every fitted step, so a subset
         # of them is accepted here (and other steps refused in _predict, naming
@@ -173,6 +241,11 @@ class SktimeApiAdaptations:
         ):
             return super()._check_fh(fh, pred_int=pred_int)
         return check_fh(fh=fh, freq=self._cutoff)
+
+    @property
+    def fh_of_fit(self):
+        """The horizon ``fit`` was given, or None (where sktime's ``fh`` raises)."""
+        return self._fh
 
     @classmethod
     def config_from_params(cls, params: dict):
@@ -211,6 +284,15 @@ class SktimeApiAdaptations:
         forecaster._is_fitted = True
         forecaster._state = "fitted"
         return forecaster
+
+
+def _refuse_empty(y, method: str) -> None:
+    # other types of y are sktime's to check (and name)
+    if isinstance(y, pd.Series | pd.DataFrame | np.ndarray) and len(y) == 0:
+        raise InvalidDataError(
+            f"y is empty: it has no observations, and {method} needs at least "
+            "one (the plain network: window_length plus the largest fh step)"
+        )
 
 
 def _refuse_bad_input(y, X) -> None:

@@ -42,18 +42,22 @@ class OriginBatch(NamedTuple):
     path : Tensor
         (N, S) the statistical forecast's path, relative to its level.
     log_base : Tensor
-        (N, S) the logarithm of the statistical forecast.
-    log_target : Tensor
-        (N, S) the logarithm of the targets.
+        (N, S) the logarithm of the statistical forecast, float64.
+    target : Tensor
+        (N, S) the targets, float64 (0 where masked).
     mask : Tensor
         (N, S) 1 where a target is observed.
-    log_scale : Tensor
-        (N,) the logarithm of every origin's series' MASE scale.
+    base_over_scale : Tensor
+        (N, S) the statistical forecast over the series' MASE scale.
+    gap : Tensor
+        (N, S) the statistical forecast's error in MASE units (0 where masked):
+        a correction ``c`` errs by ``base_over_scale * expm1(c) + gap``.
     """
 
     past: Tensor
     path: Tensor
     log_base: Tensor
-    log_target: Tensor
+    target: Tensor
     mask: Tensor
-    log_scale: Tensor
+    base_over_scale: Tensor
+    gap: Tensor

@@ -87,12 +87,14 @@ class HybridForecastNetwork(nn.Module):
     def errors(self, correction: Tensor, batch: OriginBatch) -> Tensor:
         """Errors (N, S) of the forecasts, in MASE units; 0 where masked.
 
-        Computed as ``exp(log F - log s) - exp(log y - log s)``, so that
-        values beyond the float32 range (1e300, say) do not overflow.
+        ``base * exp(c) / s - y / s``, computed as ``(base / s) * expm1(c) +
+        (base - y) / s`` with both fractions exact in float64: the error of a
+        series at 1e12 that varies by 1 stays exact in float32, and values
+        beyond the float32 range (1e300, say) do not overflow.
         """
-        log_scale = batch.log_scale[:, None]
-        forecast = (batch.log_base + correction - log_scale).exp()
-        return (forecast - (batch.log_target - log_scale).exp()) * batch.mask
+        return (
+            batch.base_over_scale * torch.expm1(correction) + batch.gap
+        ) * batch.mask
 
     def batch_loss(
         self,
@@ -106,7 +108,7 @@ class HybridForecastNetwork(nn.Module):
 
     def reference_loss(self, batch: OriginBatch) -> Tensor:
         """The loss of the statistical part alone (a zero correction)."""
-        return self._loss(self.errors(torch.zeros_like(batch.log_base), batch), batch)
+        return self._loss(self.errors(torch.zeros_like(batch.gap), batch), batch)
 
     def _loss(self, errors: Tensor, batch: OriginBatch) -> Tensor:
         values = self.likelihood.loss_fn(

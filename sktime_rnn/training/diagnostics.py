@@ -41,9 +41,12 @@ STOP_REASONS = (
     "non-finite loss",
     "interrupted",
     "callback",
+    "no training windows",
 )
 """Why a fit stopped: all epochs run, the step budget spent, no validation
-improvement, a NaN/inf loss or weights, Ctrl-C, or a callback that asked to stop."""
+improvement, a NaN/inf loss or weights, Ctrl-C, a callback that asked to stop,
+or nothing to train on (a hybrid on a series too short to hold out its
+validation and train: it forecasts its statistical part)."""
 
 
 @dataclass

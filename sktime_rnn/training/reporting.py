@@ -6,12 +6,17 @@ __all__ = ["EpochReporter", "logger"]
 
 import logging
 import math
+import sys
 from collections.abc import Callable, Sequence
 
+import numpy as np
 from tqdm.auto import tqdm
 
+from sktime_rnn.exceptions import StopTraining
+
 logger = logging.getLogger("sktime_rnn")
-"""The package's logger; ``verbose=2`` writes one INFO line per epoch to it."""
+"""The package's logger; with a handler of its own, ``verbose=2`` writes one
+INFO record per epoch to it instead of to standard error."""
 
 
 def _number(value) -> str:
@@ -25,13 +30,17 @@ class EpochReporter:
     ----------
     verbose : int
         0: silent; 1: a progress bar over epochs that stays after the fit,
-        showing the training and validation loss; 2: one ``logging`` line per
-        epoch on the ``"sktime_rnn"`` logger.
+        showing the training and validation loss; 2: one line per epoch on
+        standard error, as Keras' ``verbose=2`` prints it, or, where the
+        ``"sktime_rnn"`` logger has a handler of its own, an INFO record of
+        that logger instead.
     callbacks : sequence of callable
         Each is called as ``callback(info)`` after every epoch, ``info`` a dict
         with ``epoch`` (1-based), ``train_loss``, ``val_loss`` (None without a
         validation split), ``lr``, ``best_epoch`` and ``member`` (the ensemble
-        member, 0-based). A callback that returns True stops the fit.
+        member, 0-based). A callback stops the fit by returning ``True`` (the
+        bool; any other value, a string, a number, a tensor, is ignored) or
+        by raising :class:`~sktime_rnn.exceptions.StopTraining`.
     total : int
         Epochs the fit runs at most.
     start : int
@@ -74,20 +83,37 @@ class EpochReporter:
             self._bar.set_postfix(postfix, refresh=False)
             self._bar.update(1)
         elif self.verbose >= 2:
-            logger.info(
-                "epoch %d/%d: train loss %s, val loss %s, lr %.3g",
+            line = "epoch {}/{}: train loss {}, val loss {}, lr {:.3g}".format(
                 info["epoch"],
                 self.total,
                 _number(info["train_loss"]),
                 _number(info["val_loss"]),
                 info["lr"],
             )
+            if logger.handlers:
+                logger.info(line)
+            else:
+                tqdm.write(line, file=sys.stderr)
         stop = False
         for callback in self.callbacks:
-            stop = bool(callback(info)) or stop
+            try:
+                stop = _asks_to_stop(callback(info)) or stop
+            except StopTraining:
+                stop = True
         return stop
 
     def close(self) -> None:
         """Leave the bar on screen at its final state."""
         if self._bar is not None:
             self._bar.close()
+
+
+def _asks_to_stop(result) -> bool:
+    """Whether a callback's return value stops training: ``True`` alone.
+
+    Examples
+    --------
+    >>> [_asks_to_stop(value) for value in (True, None, "logged", 1, False)]
+    [True, False, False, False, False]
+    """
+    return result is True or (isinstance(result, np.bool_) and bool(result))

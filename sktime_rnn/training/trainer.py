@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["LR_SCHEDULES", "OPTIMIZERS", "Trainer", "TrainingDivergedError"]
+__all__ = [
+    "LR_SCHEDULES",
+    "OPTIMIZERS",
+    "Trainer",
+    "TrainingDivergedError",
+    "is_scheduler_class",
+]
 
 import math
 from collections.abc import Callable, Sequence
@@ -89,6 +95,24 @@ def mode_matters(network: nn.Module) -> bool:
 _DIVERGENCE_FACTOR = 10.0
 
 
+def is_scheduler_class(value) -> bool:
+    """Whether ``value`` is a learning-rate scheduler class of torch.
+
+    Examples
+    --------
+    >>> is_scheduler_class(torch.optim.lr_scheduler.StepLR), is_scheduler_class(len)
+    (True, False)
+    """
+    schedules = torch.optim.lr_scheduler
+    bases = (schedules.LRScheduler, schedules.ReduceLROnPlateau)
+    return isinstance(value, type) and issubclass(value, bases)
+
+
+def _per_batch(scheduler) -> bool:
+    """Whether ``scheduler`` is stepped after every batch (the one-cycle policy)."""
+    return isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR)
+
+
 def _parameters(optimizer: torch.optim.Optimizer) -> list[Tensor]:
     """The parameters the optimiser updates (cheaper than walking the modules)."""
     return [p for group in optimizer.param_groups for p in group["params"]]
@@ -156,10 +180,17 @@ class Trainer:
         Optimiser.
     weight_decay : float, default=0.0
         L2 penalty ("adam", "sgd") or decoupled weight decay ("adamw").
-    lr_schedule : {None, "cosine", "plateau", "onecycle"}, default=None
+    lr_schedule : {None, "cosine", "plateau", "onecycle"} or class, default=None
+        A class of ``torch.optim.lr_scheduler`` (built as
+        ``lr_schedule(optimizer, **lr_schedule_kwargs)``, stepped after every
+        epoch; ``ReduceLROnPlateau`` with the validation, else training, loss;
+        ``OneCycleLR`` after every batch), or one of these presets, a
         ``torch.optim.lr_scheduler`` schedule over the fit: cosine annealing to
         0 over ``max_epochs``, halving on a plateau of the validation (else
         training) loss, or the one-cycle policy stepped every batch.
+    lr_schedule_kwargs : dict, optional
+        Keyword arguments of the schedule's class; for a preset, they replace
+        its own (``{"T_max": 50}`` for "cosine", say).
     clip_grad_norm : float or None
         Rescale the gradient whenever its global L2 norm exceeds this.
     clip_grad_value : float or None
@@ -215,7 +246,8 @@ class Trainer:
         lr: float,
         optimizer: str = "adam",
         weight_decay: float = 0.0,
-        lr_schedule: str | None = None,
+        lr_schedule: str | type | None = None,
+        lr_schedule_kwargs: dict | None = None,
         clip_grad_norm: float | None = None,
         clip_grad_value: float | None = None,
         truncation_length: int | None = None,
@@ -236,6 +268,7 @@ class Trainer:
         self.optimizer = optimizer
         self.weight_decay = weight_decay
         self.lr_schedule = lr_schedule
+        self.lr_schedule_kwargs = dict(lr_schedule_kwargs or {})
         self.clip_grad_norm = clip_grad_norm
         self.clip_grad_value = clip_grad_value
         self.truncation_length = truncation_length
@@ -273,19 +306,27 @@ class Trainer:
     def make_scheduler(self, optimizer, steps_per_epoch: int):
         """The learning-rate schedule of ``lr_schedule`` over this fit, or None."""
         schedules = torch.optim.lr_scheduler
-        if self.lr_schedule == "cosine":
-            return schedules.CosineAnnealingLR(optimizer, T_max=self.max_epochs)
-        if self.lr_schedule == "plateau":
-            return schedules.ReduceLROnPlateau(
-                optimizer, factor=0.5, patience=max(1, (self.patience or 10) // 2)
-            )
-        if self.lr_schedule == "onecycle":
-            return schedules.OneCycleLR(
-                optimizer,
-                max_lr=self.lr,
-                total_steps=self.max_epochs * max(1, steps_per_epoch),
-            )
-        return None
+        presets = {
+            "cosine": (schedules.CosineAnnealingLR, {"T_max": self.max_epochs}),
+            "plateau": (
+                schedules.ReduceLROnPlateau,
+                {"factor": 0.5, "patience": max(1, (self.patience or 10) // 2)},
+            ),
+            "onecycle": (
+                schedules.OneCycleLR,
+                {
+                    "max_lr": self.lr,
+                    "total_steps": self.max_epochs * max(1, steps_per_epoch),
+                },
+            ),
+        }
+        if self.lr_schedule is None:
+            return None
+        if isinstance(self.lr_schedule, str):
+            schedule, arguments = presets[self.lr_schedule]
+        else:
+            schedule, arguments = self.lr_schedule, {}
+        return schedule(optimizer, **{**arguments, **self.lr_schedule_kwargs})
 
     # ---------------------------------------------------------------- steps
     def forecast_loss(self, network, batch, training: bool = True) -> Tensor:
@@ -551,9 +592,10 @@ class Trainer:
                 stop = stop if finished else self._epochs(run, start)
         finally:
             reporter.close()
-        if stopping is not None and stop != "non-finite loss":
-            if stopping.best_epoch is not None:
-                history.best_epoch = stopping.restore(network)
+        # after a non-finite loss too: the rolled-back epoch's weights may
+        # already be far off the best ones (they grew for a while before)
+        if stopping is not None and stopping.best_epoch is not None:
+            history.best_epoch = stopping.restore(network)
         network.eval()
         self._warn_if_diverging(network, windows, history, first_loss_count)
         if stop != "interrupted":
@@ -569,7 +611,7 @@ class Trainer:
         """Run the epochs from ``start``; return why they stopped."""
         history = run.history
         for epoch in range(start, self.max_epochs):
-            step_scheduler = run.scheduler if self.lr_schedule == "onecycle" else None
+            step_scheduler = run.scheduler if _per_batch(run.scheduler) else None
             lr = run.optimizer.param_groups[0]["lr"]
             try:
                 if run.streams is not None:
@@ -624,7 +666,7 @@ class Trainer:
             history.best_epoch = stopping.best_epoch
         if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             scheduler.step(history.epoch_losses[-1] if val_loss is None else val_loss)
-        elif scheduler is not None and self.lr_schedule != "onecycle":
+        elif scheduler is not None and not _per_batch(scheduler):
             scheduler.step()
         info = {
             "epoch": epoch,

@@ -83,6 +83,7 @@ def build_trainer(
         optimizer=config.optimizer,
         weight_decay=config.weight_decay,
         lr_schedule=config.lr_schedule if schedule else None,
+        lr_schedule_kwargs=config.lr_schedule_kwargs,
         clip_grad_norm=config.clip_grad_norm,
         clip_grad_value=config.clip_grad_value,
         truncation_length=config.truncation_length,

@@ -54,7 +54,8 @@ class Config:
     optimizer: str
     lr: float | str
     weight_decay: float
-    lr_schedule: object
+    lr_schedule: str | type | None
+    lr_schedule_kwargs: dict | None
     max_epochs: int
     max_steps: int | None
     batch_size: int | str

@@ -40,6 +40,7 @@ from sktime_rnn.forecasting._engine._plan import (
     FitPlan,
     plan_fit,
     plan_for_trained,
+    season_length,
     training_steps,
 )
 from sktime_rnn.forecasting._engine._state import (
@@ -309,6 +310,7 @@ def fit_from_pretrained(
     epochs. Data or an ``fh`` the network was not trained for are refused.
     """
     check_fits_pretraining(layout, fh, cutoff, pretrained, config)
+    _check_season(config, data, layout, cutoff, pretrained)
     # the pretrained network never saw these series
     plan = plan_for_trained(config, pretrained.plan, on_the_panel=False)
     kind = plan.kind
@@ -349,6 +351,25 @@ def check_fits_pretraining(layout, fh, cutoff, pretrained, config) -> None:
                 f"{then}: fit it on data shaped like the pretraining data"
             )
     check_pretrained_horizon(fh, cutoff, pretrained, config)
+
+
+def _check_season(config, data, layout, cutoff, pretrained) -> None:
+    """Refuse series of another season than the network was pretrained for.
+
+    Its statistical part and its window are those of that season. An index
+    that implies no season (integers) is taken to have the pretraining's.
+    """
+    sp = season_length(config, data, layout, cutoff)
+    known = config.sp != "auto" or sp > 1
+    if known and sp != pretrained.sp:
+        given = "sp" if config.sp != "auto" else "y's time index implies sp"
+        raise InvalidDataError(
+            f"{given}={sp}, but the network was pretrained with sp="
+            f"{pretrained.sp}: its windows and statistical part are those of "
+            "that season. Fit it on series of the pretraining's season, or "
+            "pretrain a fresh forecaster (e.g. sklearn.clone of this one) on "
+            "series of this one"
+        )
 
 
 def check_pretrained_horizon(fh, cutoff, pretrained, config) -> None:

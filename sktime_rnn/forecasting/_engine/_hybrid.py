@@ -103,6 +103,9 @@ class HybridKind(ModelKind):
     """
 
     context_dtype = np.float64  # the data's own values, whole histories
+    # forecasts and their path, log and errors, targets and masks, (n+1, S)
+    # each in float64 while prepared, then as the windows' tensors
+    bytes_per_step_and_origin = 96
 
     def __init__(self, base: str):
         self.base = base
@@ -147,6 +150,12 @@ class HybridKind(ModelKind):
     def network_steps(self, plan) -> int:
         """Every step up to the largest."""
         return int(np.max(plan.train_steps))
+
+    def head_parameters(self, plan) -> int:
+        """The head reads the encoder's summary and the path: (D*H + S) x S."""
+        directions = 2 if plan.config.bidirectional else 1
+        steps = self.network_steps(plan)
+        return (directions * plan.config.hidden_size + steps + 1) * steps
 
     # ----------------------------------------------------------- checks
     def check_data(self, plan, data, whose: str) -> None:
@@ -243,9 +252,7 @@ class HybridKind(ModelKind):
 
         def forecasts(batch):
             forecast = _forecasts(network, batch, shrinkage)
-            target = torch.where(
-                batch.mask > 0, batch.log_target.double().exp(), np.nan
-            )
+            target = torch.where(batch.mask > 0, batch.target, np.nan)
             return forecast[..., None, None], target[..., None]
 
         with thread_count(plan.config.num_threads):
@@ -259,11 +266,11 @@ class HybridKind(ModelKind):
 def _forecasts(network, batch, shrinkage: float) -> torch.Tensor:
     """Forecasts (N, S) of a batch of origins, in float64 and the data's units.
 
-    The exponential is taken in float64: the values of the data may lie
-    beyond float32's range.
+    The correction is added to the base's logarithm in float64: a float32
+    logarithm of 1e9 is off by 2e-6, which is 2,000 in the data.
     """
-    log_forecast = batch.log_base + shrinkage * network(batch.past, batch.path)
-    return log_forecast.double().exp()
+    correction = network(batch.past, batch.path).double()
+    return (batch.log_base + shrinkage * correction).exp()
 
 
 def mase_scale(y: np.ndarray, sp: int) -> float:
@@ -277,7 +284,11 @@ def mase_scale(y: np.ndarray, sp: int) -> float:
     lag = sp if len(y) > sp else 1
     differences = np.abs(y[lag:] - y[:-lag])
     scale = differences.mean() if len(differences) else 0.0
-    return float(scale) if scale > 0 else float(max(np.abs(y).mean(), 1e-8))
+    if scale > 0:
+        return float(scale)
+    # a constant (or one-point) series: its own size, whatever its scale
+    size = float(np.abs(y).mean())
+    return size if size > 0 else 1.0
 
 
 def origin_data(y: np.ndarray, n_steps: int, sp: int, base: str) -> OriginData:
@@ -287,9 +298,9 @@ def origin_data(y: np.ndarray, n_steps: int, sp: int, base: str) -> OriginData:
         values=part.log_adjusted,
         level=part.log_level,
         path=part.log_path,
-        log_base=np.log(part.forecasts),
-        log_target=np.log(y),
-        log_scale=np.log(mase_scale(y, sp)),
+        base=part.forecasts,
+        target=y,
+        scale=mase_scale(y, sp),
     )
 
 

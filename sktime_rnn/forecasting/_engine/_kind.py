@@ -52,10 +52,14 @@ class ModelKind(ABC):
         The statistical part the kind corrects (None: the network alone).
     context_dtype : numpy.dtype
         The dtype of the context rows a state keeps (and a file holds).
+    bytes_per_step_and_origin : int
+        What the kind's arrays take per forecast origin and horizon step
+        (0: nothing grows with both), for the plan's memory check.
     """
 
     base: str | None = None
     context_dtype = np.float32
+    bytes_per_step_and_origin = 0
 
     # ------------------------------------------------ the plan's rules
     @abstractmethod
@@ -77,6 +81,14 @@ class ModelKind(ABC):
     @abstractmethod
     def network_steps(self, plan: FitPlan) -> int:
         """S, the horizon steps the network outputs at once."""
+
+    def head_parameters(self, plan: FitPlan) -> int:
+        """The parameters of the network's head, where the horizon sets them.
+
+        0 (the default): the data bound the head (the plain network's
+        horizon must fit in its series).
+        """
+        return 0
 
     # ----------------------------------------------------------- checks
     @abstractmethod

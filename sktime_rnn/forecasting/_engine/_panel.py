@@ -75,7 +75,8 @@ def split_panel(data: pd.DataFrame) -> Panel:
     levels = list(range(data.index.nlevels - 1))
     keys, frames = [], []
     by = levels[0] if len(levels) == 1 else levels  # a list of one gives 1-tuples
-    for key, frame in data.groupby(level=by, sort=False):
+    # observed: an unused category of a categorical level is no series
+    for key, frame in data.groupby(level=by, sort=False, observed=True):
         keys.append(key if isinstance(key, tuple) else (key,))
         frames.append(frame.droplevel(levels))
     return Panel(keys, frames, list(data.index.names))

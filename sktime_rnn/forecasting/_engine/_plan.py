@@ -18,6 +18,7 @@ __all__ = [
     "network_plan",
     "plan_fit",
     "plan_for_trained",
+    "season_length",
     "training_steps",
     "truncation_problem",
 ]
@@ -99,7 +100,10 @@ class FitPlan:
 
 
 def training_steps(config: Config, fh, cutoff) -> np.ndarray:
-    """Horizon steps of the training windows' targets, for ``fh`` from ``cutoff``."""
+    """Horizon steps of the training windows' targets, for ``fh`` from ``cutoff``.
+
+    Steps at or before the cutoff (in-sample) are not trained on.
+    """
     if fh is None:  # recursive without fh: one-step training
         if config.scheduled_sampling > 0:
             raise InvalidDataError(
@@ -114,11 +118,10 @@ def training_steps(config: Config, fh, cutoff) -> np.ndarray:
             )
         return np.array([1])
     steps = fh.to_relative(cutoff).to_numpy().astype(int)
-    if steps.min() < 1:
-        raise InvalidDataError(
-            f"fh must lie after the cutoff {cutoff[0]} (steps >= 1): this "
-            f"forecaster makes no in-sample forecasts, got steps {steps.tolist()}"
-        )
+    # in-sample steps are forecast from the kept data, one step (or the
+    # smallest fitted step) ahead of their origin: the network trains on the
+    # steps after the cutoff, or on the next one if fh has none
+    steps = steps[steps >= 1] if (steps >= 1).any() else np.array([1])
     if config.strategy == "direct":
         return steps
     if config.strategy == "recursive" and config.scheduled_sampling == 0:
@@ -164,11 +167,83 @@ def choose_kind(config: Config, data: SeriesData, layout: SeriesLayout) -> Model
     return kind_named(config.base)
 
 
-def _season_length(config: Config, layout: SeriesLayout, cutoff) -> int:
-    """``sp``, or for "auto" the season length the time index implies."""
+MEMORY_LIMIT = 8 * 2**30
+"""Bytes the arrays a fit's plan implies may take at most (8 GiB)."""
+MAX_PARAMETERS = 100_000_000
+"""Networks (all ensemble members together) larger than this are refused."""
+
+
+def season_length(config: Config, data: SeriesData, layout: SeriesLayout, cutoff):
+    """``sp``, or for "auto" the season length the time index implies.
+
+    An implied season longer than the longest series cannot be seen in the
+    data (per-second data imply a day of 86,400): "auto" then finds none (1).
+
+    Raises
+    ------
+    InvalidParameterError
+        If a given ``sp`` is longer than the longest series.
+    """
+    longest = _longest(data)
     if config.sp != "auto":
+        if config.sp > longest:
+            raise InvalidParameterError(
+                f"sp={config.sp} is longer than the longest series ({longest} "
+                "observations): no season of that length can be seen in the data. "
+                f"Give sp <= {longest}, or sp=1 for no season"
+            )
         return config.sp
-    return infer_season_length(cutoff, layout.freq)
+    implied = infer_season_length(cutoff, layout.freq)
+    return implied if implied <= longest else 1
+
+
+def _longest(data: SeriesData) -> int:
+    return max(len(frame) for frame in data.y.frames)
+
+
+def check_sizes(plan: FitPlan, data: SeriesData) -> None:
+    """Refuse sizes the data cannot fill or memory cannot hold, before any allocation.
+
+    A ``window_length`` longer than every series reads only padding; a
+    ``validation_size`` of at least every series' length leaves nothing to
+    train on; the arrays of the statistical part from every origin grow with
+    the horizon and must fit :data:`MEMORY_LIMIT`.
+    """
+    config, longest = plan.config, _longest(data)
+    if config.window_length != "auto" and plan.window > longest:
+        raise InvalidParameterError(
+            f"window_length={plan.window} is longer than the longest series "
+            f"({longest} observations): the network would read padding only. Use "
+            f"window_length <= {longest}, or 'auto'"
+        )
+    given = plan.validation_required and type(plan.validation) is int
+    if given and plan.validation >= longest:
+        raise InvalidParameterError(
+            f"validation_size={plan.validation} holds out the last "
+            f"{plan.validation} observations (windows) of every series, but the "
+            f"longest has {longest}: nothing would be left to train on. Use a "
+            "smaller validation_size, a share such as 0.2, or 'auto'"
+        )
+    head = plan.kind.head_parameters(plan) * config.n_models
+    if head > MAX_PARAMETERS:
+        raise InvalidDataError(
+            f"fh reaches {int(np.max(plan.train_steps))} steps ahead: the "
+            f"network's head for {plan.n_steps:,} steps would have {head:,} "
+            f"parameters, more than the {MAX_PARAMETERS:,} allowed. Forecast "
+            "fewer steps ahead"
+        )
+    origins = sum(len(frame) + 1 for frame in data.y.frames)
+    needed = plan.kind.bytes_per_step_and_origin * origins * plan.n_steps
+    if needed > MEMORY_LIMIT:
+        largest = int(np.max(plan.train_steps))
+        feasible = MEMORY_LIMIT // (plan.kind.bytes_per_step_and_origin * origins)
+        raise InvalidDataError(
+            f"fh reaches {largest} steps ahead: the forecasts from every origin "
+            f"of these series ({origins:,} origins x {plan.n_steps:,} steps) "
+            f"would take {needed / 2**30:,.1f} GiB, more than the "
+            f"{MEMORY_LIMIT / 2**30:.0f} GiB allowed (about {feasible:,} steps "
+            "here). Forecast fewer steps ahead"
+        )
 
 
 def _validation_steps(config: Config, train_steps) -> int | float | None:
@@ -220,7 +295,7 @@ def plan_fit(
         allocated.
     """
     train_steps = training_steps(config, fh, cutoff)
-    sp = _season_length(config, layout, cutoff)
+    sp = season_length(config, data, layout, cutoff)
     kind = choose_kind(config, data, layout)
     train_steps = kind.plan_steps(train_steps)
     window = kind.plan_window(config, data, train_steps, sp)
@@ -237,6 +312,7 @@ def plan_fit(
         one_series=n_series == 1,
         on_the_panel=n_series > 1,
     )
+    check_sizes(plan, data)
     kind.check_data(plan, data, f"the forecaster is a hybrid ({kind.base})")
     return plan
 

@@ -287,7 +287,9 @@ def statistical_forecasts(y: np.ndarray, h: int, sp: int, method: str):
     log_adjusted = np.log(y / indices[np.arange(n) % len(indices)])
     log_forecasts = [forecast_all(log_adjusted, h) for forecast_all in BASES[method]]
     adjusted = np.mean([np.exp(f) for f in log_forecasts], axis=0)  # (n+1, h)
-    floor = 1e-6 * np.abs(y).max() + 1e-12
+    # forecasts stay positive: at least a millionth of the series' largest
+    # value (never a fixed floor, which would lift a series around 1e-300)
+    floor = max(1e-6 * np.abs(y).max(), np.nextafter(0.0, 1.0))
     forecasts = np.maximum(adjusted * season, floor)
     log_adjusted_forecasts = np.log(forecasts / season)
     log_level = log_adjusted_forecasts[:, 0]

@@ -14,6 +14,7 @@ import copy
 import numpy as np
 import pandas as pd
 
+from sktime_rnn._warnings import warn
 from sktime_rnn.exceptions import InvalidDataError
 from sktime_rnn.forecasting._engine._data import SeriesData
 from sktime_rnn.forecasting._engine._fitting import context_fields, train
@@ -44,6 +45,7 @@ def updated_state(
         )
     positions = [state.layout.keys.index(key) for key in data.keys]
     added = plan.kind.rows(plan, data, state.scaling, positions, state.series_numbers)
+    _warn_if_far_outside(state, data, positions, added)
     context = list(state.context)
     context_index = list(state.context_index)
     new_rows = [rows[:0] for rows in state.context]
@@ -94,6 +96,41 @@ def updated_state(
     return state.replace(
         network=network, optimizers=optimizers, histories=histories, **fields
     )
+
+
+FAR = 100.0
+"""New values beyond the kept range by this many times its width are far outside."""
+
+
+def _warn_if_far_outside(state: FittedState, data: SeriesData, positions, added):
+    """Warn of new values far outside what the forecaster kept of the series.
+
+    A spike of 1e30 in an update is most likely bad data; the forecasts then
+    extrapolate from it. Compared in the units the context is kept in (the
+    plain network's: standardised), by the kept range's width (or its size,
+    for a constant series).
+    """
+    n_targets = state.layout.n_targets
+    for number, position in enumerate(positions):
+        kept = state.context[position][:, :n_targets]
+        new = added[number][:, :n_targets]
+        if not len(new):
+            continue
+        low, high = kept.min(axis=0), kept.max(axis=0)
+        width = np.maximum(high - low, np.maximum(np.abs(low), np.abs(high)))
+        far = (new > high + FAR * width) | (new < low - FAR * width)
+        if far.any():
+            values = data.y.frames[number].to_numpy()
+            row = int(np.argmax(far.any(axis=1)))
+            warn(
+                f"update's data for {data.y.label(number)} reach "
+                f"{values[row].tolist()} at {data.y.frames[number].index[row]}, "
+                "far outside the values the forecaster has kept of it: its "
+                "forecasts now start from there. Check the data; refit if the "
+                "series has changed its level",
+                UserWarning,
+            )
+            return
 
 
 def _merge(rows, index: pd.Index, new_rows, new_index: pd.Index, label: str):

@@ -40,9 +40,13 @@ from sktime_rnn.forecasting._files._time_index import (
     index_spec_problems,
 )
 from sktime_rnn.forecasting._files._v1 import upgrade
+from sktime_rnn.training.trainer import is_scheduler_class
 
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+# hyper-parameters added since a version, with the values that reproduce it
+_ADDED_SINCE = {2: {"lr_schedule_kwargs": None}}
+_SCHEDULES = "torch.optim.lr_scheduler."
 
 
 def save(forecaster, path, key=None) -> Path:
@@ -66,7 +70,7 @@ def save(forecaster, path, key=None) -> Path:
         "params": _json_params(forecaster, state.config),
         "state": state_metadata(state),
         "cutoff": {"codes": cutoff_codes.tolist(), "index": cutoff_spec},
-        "fh": _encode_fh(forecaster.fh),
+        "fh": _encode_fh(forecaster.fh_of_fit),
     }
     text = json.dumps(document, sort_keys=True)
     return _signed_file.write(path, state_tensors(state), text, key)
@@ -96,6 +100,8 @@ def load(path, classes: dict, key=None):
     try:
         if version == 1:
             tensors, document = upgrade(tensors, document)
+        if version in (1, 2) and isinstance(document.get("params"), dict):
+            document["params"] = {**_ADDED_SINCE[2], **document["params"]}
         return _build(tensors, document, classes, path)
     except PersistenceError as error:
         raise PersistenceError(f"{path}: {error}") from None
@@ -156,6 +162,10 @@ def _json_params(forecaster, config) -> dict:
                 "random_state is a numpy RandomState, which cannot be saved as "
                 "JSON: fit with an int random_state (or None) to save"
             )
+        if name == "lr_schedule" and isinstance(value, type):
+            value = _SCHEDULES + value.__name__  # a class of that module only
+        if name == "lr_schedule_kwargs" and value is not None:
+            _check_json_values(value, name)
         params[name] = list(value) if isinstance(value, tuple) else value
     return params
 
@@ -171,12 +181,45 @@ def _params(params, cls) -> dict:
     params = dict(params)
     if isinstance(params.get("quantiles"), list):
         params["quantiles"] = tuple(params["quantiles"])
+    schedule = params.get("lr_schedule")
+    if isinstance(schedule, str) and schedule.startswith(_SCHEDULES):
+        params["lr_schedule"] = _scheduler_class(schedule)
     for name, value in params.items():
-        if not (value is None or isinstance(value, bool | int | float | str | tuple)):
+        if name == "lr_schedule_kwargs" and isinstance(value, dict):
+            _check_json_values(value, name)
+        elif name == "lr_schedule" and isinstance(value, type):
+            continue
+        elif not (value is None or isinstance(value, bool | int | float | str | tuple)):
             raise PersistenceError(
                 f"the saved hyper-parameter {name}={value!r} is not a plain value"
             )
     return params
+
+
+def _scheduler_class(name: str) -> type:
+    """The class of ``torch.optim.lr_scheduler`` a file names, and no other."""
+    attribute = name.removeprefix(_SCHEDULES)
+    found = getattr(torch.optim.lr_scheduler, attribute, None)
+    if "." in attribute or not is_scheduler_class(found):
+        raise PersistenceError(
+            f"the saved lr_schedule {name!r} is not a class of torch.optim.lr_scheduler"
+        )
+    return found
+
+
+def _check_json_values(values: dict, name: str) -> None:
+    plain = (type(None), bool, int, float, str)
+
+    def is_plain(value) -> bool:
+        if isinstance(value, list | tuple):
+            return all(isinstance(item, plain) for item in value)
+        return isinstance(value, plain)
+
+    if not all(isinstance(k, str) and is_plain(v) for k, v in values.items()):
+        raise PersistenceError(
+            f"{name}={values!r} can be saved only with str keys and plain values "
+            "(None, bool, int, float, str, or lists of them)"
+        )
 
 
 def _encode_fh(fh) -> dict | None:

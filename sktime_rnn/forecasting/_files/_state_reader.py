@@ -28,6 +28,7 @@ from sktime_rnn.forecasting._engine._state import (
     StreamState,
 )
 from sktime_rnn.forecasting._engine._statistical import BASES
+from sktime_rnn.forecasting._files._optimizers import read_optimizers
 from sktime_rnn.forecasting._files._time_index import (
     decode_index,
     index_spec_problems,
@@ -334,7 +335,9 @@ class _Reader:
         )
         self.load_weights(network)
         histories = [self.history(member) for member in range(n_members)]
-        return PretrainedState(plan, network.eval(), layout, histories)
+        saved = self.metadata.get("optimizers")  # files before version 3: none
+        optimizers = read_optimizers(plan, network, self.tensors, saved)
+        return PretrainedState(plan, network.eval(), layout, histories, optimizers)
 
     def scaling(self, layout: SeriesLayout) -> PanelScaling:
         n_series, n_targets, n_exog = len(layout.keys), layout.n_targets, layout.n_exog

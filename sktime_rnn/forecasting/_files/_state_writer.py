@@ -4,8 +4,8 @@
 :class:`~sktime_rnn.forecasting._engine._state.FittedState` (weights, scaling
 statistics, context rows and times, histories, calibration, stream state);
 :func:`state_metadata` holds the rest (the plan's decisions, the layout of
-the data, the histories' notes) as JSON values. ``_state_reader`` reads both
-back.
+the data, the histories' notes, the optimisers' settings) as JSON values.
+``_state_reader`` reads both back.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from torch import Tensor
 from sktime_rnn.exceptions import PersistenceError
 from sktime_rnn.forecasting._engine._build import members_of
 from sktime_rnn.forecasting._engine._state import FittedState
+from sktime_rnn.forecasting._files._optimizers import (
+    optimizer_metadata,
+    optimizer_tensors,
+)
 from sktime_rnn.forecasting._files._time_index import encode_index, json_label
 
 
@@ -64,6 +68,7 @@ def state_tensors(state: FittedState) -> dict[str, Tensor]:
     tensors.update(
         {k: torch.as_tensor(np.array(v, order="C")) for k, v in arrays.items()}
     )
+    tensors.update(optimizer_tensors(state.optimizers))
     return tensors
 
 
@@ -93,6 +98,7 @@ def state_metadata(state: FittedState) -> dict:
             {"best_epoch": h.best_epoch, "stop_reason": h.stop_reason}
             for h in state.histories
         ],
+        "optimizers": optimizer_metadata(state.optimizers),
         "stream_parts": None
         if state.stream is None
         else [len(s) if isinstance(s, tuple) else 1 for s in state.stream.hidden],
