@@ -81,6 +81,10 @@ def _reading_only_needed_X(method, probabilistic=False):
     return wrapper
 
 
+# the method a forecaster runs; "__" in the name: sktime's reset keeps it
+_TRAINING = "_running__"
+
+
 class SktimeApiAdaptations:
     """Public sktime methods as these forecasters need them (see the module)."""
 
@@ -128,17 +132,17 @@ class SktimeApiAdaptations:
             name: dict(value) if type(value) is dict else value
             for name, value in self.__dict__.items()
         }
-        self.__training = method
+        self.__dict__[_TRAINING] = method
         try:
             yield
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
-        self.__dict__.pop("_SktimeApiAdaptations__training", None)
+        self.__dict__.pop(_TRAINING, None)
 
     def _refuse_while_training(self, method: str) -> None:
-        training = self.__dict__.get("_SktimeApiAdaptations__training")
+        training = self.__dict__.get(_TRAINING)
         if training is not None:
             raise RuntimeError(
                 f"{type(self).__name__}.{method} was called while the forecaster "
