@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = ["SeriesData", "SeriesLayout", "scaled_values", "with_series_numbers"]
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,6 +85,11 @@ class SeriesData:
     def keys(self) -> list:
         """Instance key of every series."""
         return self.y.keys
+
+    @functools.cached_property
+    def positive(self) -> bool:
+        """Whether every target value is above 0 (read once per data)."""
+        return all((frame.to_numpy() > 0).all() for frame in self.y.frames)
 
     def values(self, position: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Series ``position``'s (T, C) targets and (T, K) exogenous values."""

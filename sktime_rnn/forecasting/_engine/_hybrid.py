@@ -56,7 +56,7 @@ def hybrid_blockers(config, data, layout) -> list[str]:
         reasons.append(f"y has {layout.n_targets} columns (the hybrid forecasts one)")
     if layout.n_exog:
         reasons.append("X is given (the hybrid reads y alone)")
-    if any((frame.to_numpy() <= 0).any() for frame in data.y.frames):
+    if not data.positive:
         reasons.append("y has values at or below 0 (the hybrid works on logarithms)")
     if config.strategy != "direct":
         reasons.append(f"strategy={config.strategy!r} (the hybrid is direct)")
@@ -82,6 +82,8 @@ def check_positive(data, whose: str) -> None:
     ...
     sktime_rnn.exceptions.InvalidDataError: y has 1 value(s) at or below 0, but ...
     """
+    if data.positive:
+        return
     for position, frame in enumerate(data.y.frames):
         values = frame.to_numpy()
         if (values <= 0).any():
